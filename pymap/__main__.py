@@ -1,0 +1,5 @@
+"""Allows ``python -m pymap``."""
+
+from pymap.main import main
+
+main()

@@ -1,0 +1,1 @@
+"""The shared session logic and the bundled storage backends."""

@@ -1,0 +1,166 @@
+"""In-memory mailboxes of the dict backend.
+
+All state lives in the process; every method runs without awaiting, so each
+is atomic with respect to every other session of the process. Changes are
+pushed to waiting sessions through an :class:`asyncio.Event`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import time
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from pymap.exceptions import NotSupported
+from pymap.interfaces.storage import (
+    FlagSet,
+    Mailbox,
+    MailboxSnapshot,
+    MessageMeta,
+    NewMessage,
+    StoredMessage,
+    StoreMode,
+)
+from pymap.mime import MessageContent
+
+__all__ = ['DictMailbox']
+
+_validities = itertools.count(int(time.time()))
+
+
+@dataclass(slots=True)
+class _Message:
+    meta: MessageMeta
+    content: MessageContent
+    flags: FlagSet
+
+
+def _apply(flags: FlagSet, change: FlagSet, mode: StoreMode) -> FlagSet:
+    if mode == 'add':
+        return flags | change
+    if mode == 'remove':
+        return flags - change
+    return change
+
+
+class DictMailbox:
+    """A mailbox held in a dict keyed by UID."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._uid_validity = next(_validities)
+        self._next_uid = 1
+        self._modseq = 0
+        self._recent_uid = 0
+        self._messages: dict[int, _Message] = {}
+        self._snapshot: MailboxSnapshot | None = None
+        self._changed = asyncio.Event()
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    def rename(self, name: str) -> None:
+        """Changes the name after a RENAME."""
+        self._name = name
+
+    def _touch(self) -> None:
+        self._modseq += 1
+        self._snapshot = None
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    async def snapshot(self) -> MailboxSnapshot:
+        if self._snapshot is None:
+            self._snapshot = MailboxSnapshot(
+                self._uid_validity, self._next_uid, self._modseq,
+                list(self._messages),
+                {uid: msg.flags for uid, msg in self._messages.items()},
+                self._recent_uid)
+        return self._snapshot
+
+    def add_parsed(self, content: MessageContent, flags: FlagSet,
+                   internal_date: datetime) -> int:
+        """Stores an already parsed message; returns its UID."""
+        uid = self._next_uid
+        self._next_uid += 1
+        meta = MessageMeta(uid, internal_date, content.size)
+        self._messages[uid] = _Message(meta, content, flags)
+        return uid
+
+    async def append(self, messages: Sequence[NewMessage]) -> list[int]:
+        parsed = [MessageContent.parse(msg.data) for msg in messages]
+        uids = [self.add_parsed(content, msg.flags, msg.internal_date)
+                for content, msg in zip(parsed, messages, strict=True)]
+        self._touch()
+        return uids
+
+    async def copy_to(self, uids: Sequence[int], target: Mailbox,
+                      move: bool) -> list[tuple[int, int]]:
+        if not isinstance(target, DictMailbox):
+            raise NotSupported('Cannot copy between backends.')
+        pairs = []
+        for uid in uids:
+            message = self._messages.get(uid)
+            if message is None:
+                continue
+            pairs.append((uid, target.add_parsed(
+                message.content, message.flags,
+                message.meta.internal_date)))
+            if move:
+                del self._messages[uid]
+        if pairs:
+            target._touch()
+            if move:
+                self._touch()
+        return pairs
+
+    async def load(self, uids: Sequence[int], content: bool
+                   ) -> AsyncIterator[MessageMeta | StoredMessage]:
+        for uid in uids:
+            message = self._messages.get(uid)
+            if message is None:
+                continue
+            if content:
+                yield StoredMessage(message.meta, message.content)
+            else:
+                yield message.meta
+
+    async def update_flags(self, uids: Sequence[int], flags: FlagSet,
+                           mode: StoreMode) -> dict[int, FlagSet]:
+        changed = {}
+        modified = False
+        for uid in uids:
+            message = self._messages.get(uid)
+            if message is None:
+                continue
+            new_flags = _apply(message.flags, flags, mode)
+            modified |= new_flags != message.flags
+            message.flags = changed[uid] = new_flags
+        if modified:
+            self._touch()
+        return changed
+
+    async def expunge(self, uids: Sequence[int]) -> list[int]:
+        removed = [uid for uid in uids
+                   if self._messages.pop(uid, None) is not None]
+        if removed:
+            self._touch()
+        return removed
+
+    async def claim_recent(self, up_to_uid: int) -> int:
+        previous = self._recent_uid
+        if up_to_uid > previous:
+            self._recent_uid = up_to_uid
+            self._snapshot = None
+        return previous
+
+    async def wait_for_change(self, modseq: int, timeout: float) -> None:
+        if self._modseq != modseq:
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._changed.wait(), timeout)

@@ -1,0 +1,176 @@
+"""Mailbox-level commands of the authenticated state (RFC 3501 §6.3)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pymap.config import IMAPConfig
+from pymap.exceptions import (
+    MailboxConflict,
+    MailboxHasChildren,
+    MailboxNotFound,
+    NotAllowed,
+)
+from pymap.interfaces.session import Done, Output
+from pymap.interfaces.storage import DELIMITER, MailboxEntry, MailboxSet
+from pymap.parsing.commands import (
+    CreateCommand,
+    DeleteCommand,
+    ListCommand,
+    LsubCommand,
+    NamespaceCommand,
+    RenameCommand,
+    StatusCommand,
+    SubscribeCommand,
+    UnsubscribeCommand,
+)
+from pymap.parsing.response import render_list, render_mailbox
+
+from .names import check_name, join_pattern, match_pattern, parents_of
+
+__all__ = ['MailboxCommands']
+
+_INBOX = 'INBOX'
+_QUOTED_DELIMITER = b'"' + DELIMITER.encode('ascii') + b'"'
+
+
+class MailboxCommands:
+    """CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE, LIST, LSUB, STATUS
+    and NAMESPACE over a :class:`MailboxSet`."""
+
+    def __init__(self, mailboxes: MailboxSet, config: IMAPConfig) -> None:
+        self.mailboxes = mailboxes
+        self.config = config
+
+    async def _entries(self) -> dict[str, MailboxEntry]:
+        return {entry.name: entry
+                for entry in await self.mailboxes.list_mailboxes()}
+
+    async def create(self, cmd: CreateCommand) -> Output:
+        """CREATE (§6.3.3): superior names are created as needed."""
+        name = check_name(cmd.mailbox)
+        entries = await self._entries()
+        if name == _INBOX or name in entries:
+            raise MailboxConflict()
+        for parent in parents_of(name):
+            if parent not in entries:
+                await self.mailboxes.create_mailbox(parent)
+        await self.mailboxes.create_mailbox(name)
+        yield Done('CREATE completed.')
+
+    async def delete(self, cmd: DeleteCommand) -> Output:
+        """DELETE (§6.3.4)."""
+        name = check_name(cmd.mailbox)
+        if name == _INBOX:
+            raise NotAllowed('INBOX cannot be deleted.')
+        entries = await self._entries()
+        entry = entries.get(name)
+        if entry is None:
+            raise MailboxNotFound()
+        if not entry.selectable and _has_children(name, entries):
+            raise MailboxHasChildren()
+        await self.mailboxes.delete_mailbox(name)
+        yield Done('DELETE completed.')
+
+    async def rename(self, cmd: RenameCommand) -> Output:
+        """RENAME (§6.3.5); renaming INBOX moves its messages into the new
+        mailbox and leaves INBOX empty."""
+        source = check_name(cmd.source)
+        destination = check_name(cmd.destination)
+        entries = await self._entries()
+        if source not in entries:
+            raise MailboxNotFound()
+        if destination in entries or destination == _INBOX:
+            raise MailboxConflict()
+        if destination.startswith(source + DELIMITER):
+            raise NotAllowed('Cannot rename a mailbox into itself.')
+        for parent in parents_of(destination):
+            if parent not in entries:
+                await self.mailboxes.create_mailbox(parent)
+        if source == _INBOX:
+            await self._rename_inbox(destination)
+        else:
+            await self.mailboxes.rename_mailbox(source, destination)
+        yield Done('RENAME completed.')
+
+    async def _rename_inbox(self, destination: str) -> None:
+        await self.mailboxes.create_mailbox(destination)
+        inbox = await self.mailboxes.get_mailbox(_INBOX)
+        target = await self.mailboxes.get_mailbox(destination)
+        snapshot = await inbox.snapshot()
+        await inbox.copy_to(list(snapshot.uids), target, move=True)
+
+    async def subscribe(self, cmd: SubscribeCommand) -> Output:
+        """SUBSCRIBE (§6.3.6)."""
+        await self.mailboxes.set_subscribed(check_name(cmd.mailbox), True)
+        yield Done('SUBSCRIBE completed.')
+
+    async def unsubscribe(self, cmd: UnsubscribeCommand) -> Output:
+        """UNSUBSCRIBE (§6.3.7)."""
+        name = check_name(cmd.mailbox)
+        if name not in await self.mailboxes.get_subscriptions():
+            raise MailboxNotFound('Mailbox is not subscribed.')
+        await self.mailboxes.set_subscribed(name, False)
+        yield Done('UNSUBSCRIBE completed.')
+
+    async def list_mailboxes(self, cmd: ListCommand) -> Output:
+        """LIST (§6.3.8) and LSUB (§6.3.9), with CHILDREN (RFC 3348)."""
+        lsub = isinstance(cmd, LsubCommand)
+        verb = b'LSUB' if lsub else b'LIST'
+        if not cmd.pattern:
+            yield b'* %s (\\Noselect) %s ""\r\n' % (verb, _QUOTED_DELIMITER)
+        else:
+            pattern = join_pattern(cmd.reference, cmd.pattern)
+            entries = await self._entries()
+            for name, attributes in await self._listed(entries, lsub):
+                if match_pattern(pattern, name):
+                    yield b'* %s %s %s %s\r\n' % (
+                        verb, render_list(attributes), _QUOTED_DELIMITER,
+                        render_mailbox(name))
+        yield Done(f'{verb.decode()} completed.')
+
+    async def _listed(self, entries: dict[str, MailboxEntry],
+                      lsub: bool) -> list[tuple[str, list[bytes]]]:
+        if not lsub:
+            return [(name, _attributes(entry, entries))
+                    for name, entry in sorted(entries.items())]
+        subscribed = await self.mailboxes.get_subscriptions()
+        return [(name, [] if name in entries and entries[name].selectable
+                 else [b'\\Noselect']) for name in sorted(subscribed)]
+
+    async def namespace(self, cmd: NamespaceCommand) -> Output:
+        """NAMESPACE (RFC 2342): one personal namespace."""
+        yield b'* NAMESPACE (("" %s)) NIL NIL\r\n' % _QUOTED_DELIMITER
+        yield Done('NAMESPACE completed.')
+
+    async def status(self, cmd: StatusCommand) -> Output:
+        """STATUS (§6.3.10), with APPENDLIMIT (RFC 7889)."""
+        mailbox = await self.mailboxes.get_mailbox(cmd.mailbox)
+        snapshot = await mailbox.snapshot()
+        values = {
+            b'MESSAGES': len(snapshot.uids),
+            b'RECENT': sum(1 for uid in snapshot.uids
+                           if uid > snapshot.recent_uid),
+            b'UIDNEXT': snapshot.next_uid,
+            b'UIDVALIDITY': snapshot.uid_validity,
+            b'UNSEEN': sum(1 for flags in snapshot.flags.values()
+                           if b'\\Seen' not in flags),
+            b'APPENDLIMIT': self.config.max_append,
+        }
+        items = [b'%s %d' % (item, values[item]) for item in cmd.items]
+        yield b'* STATUS %s %s\r\n' % (render_mailbox(cmd.mailbox),
+                                       render_list(items))
+        yield Done('STATUS completed.')
+
+
+def _has_children(name: str, names: Iterable[str]) -> bool:
+    prefix = name + DELIMITER
+    return any(other.startswith(prefix) for other in names)
+
+
+def _attributes(entry: MailboxEntry,
+                entries: dict[str, MailboxEntry]) -> list[bytes]:
+    attributes = [] if entry.selectable else [b'\\Noselect']
+    children = _has_children(entry.name, entries)
+    attributes.append(b'\\HasChildren' if children else b'\\HasNoChildren')
+    return attributes

@@ -1,0 +1,358 @@
+"""The shared session: every IMAP-ish behaviour, once, above the storage
+contract (RFC 3501 §6.3, §6.4 and the extensions pymap offers)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Sequence
+from datetime import UTC, datetime
+
+from pymap.config import IMAPConfig
+from pymap.exceptions import IMAPError, MailboxNotFound, NotAllowed
+from pymap.interfaces.session import Done, Output
+from pymap.interfaces.storage import (
+    FlagSet,
+    Mailbox,
+    MailboxSet,
+    MessageMeta,
+    NewMessage,
+    StoredMessage,
+)
+from pymap.parsing.commands import (
+    AppendCommand,
+    CheckCommand,
+    CloseCommand,
+    Command,
+    CopyCommand,
+    ExpungeCommand,
+    FetchCommand,
+    MoveCommand,
+    NoOpCommand,
+    SearchCommand,
+    SelectCommand,
+    StoreCommand,
+    UnselectCommand,
+)
+from pymap.parsing.fetch import FetchAttribute
+from pymap.search import SearchContext, SearchQuery
+from pymap.selected import SelectedView, render_flags
+
+from .fetch import render_fetch
+from .mailboxes import MailboxCommands
+from .uidset import render_uid_set
+
+__all__ = ['BaseSession']
+
+_SEEN = b'\\Seen'
+_DELETED = b'\\Deleted'
+_SYSTEM_FLAGS = (b'\\Answered', b'\\Flagged', b'\\Deleted', b'\\Seen',
+                 b'\\Draft')
+
+
+class ExpungeIssued(IMAPError):
+    """Some requested messages were expunged by another session
+    (RFC 5530 ``EXPUNGEISSUED``)."""
+
+    code = b'EXPUNGEISSUED'
+    default_text = 'Some of the requested messages no longer exist.'
+
+
+class BaseSession(MailboxCommands):
+    """An authenticated session over a user's :class:`MailboxSet`.
+
+    Args:
+        mailboxes: The user's mailboxes.
+        config: Server settings.
+    """
+
+    def __init__(self, mailboxes: MailboxSet, config: IMAPConfig) -> None:
+        super().__init__(mailboxes, config)
+        self._mailbox: Mailbox | None = None
+        self._view: SelectedView | None = None
+
+    @property
+    def selected(self) -> bool:
+        return self._view is not None
+
+    def _require_selected(self) -> tuple[Mailbox, SelectedView]:
+        if self._mailbox is None or self._view is None:
+            raise IMAPError('No mailbox selected.')
+        return self._mailbox, self._view
+
+    def _require_writable(self) -> tuple[Mailbox, SelectedView]:
+        mailbox, view = self._require_selected()
+        if view.readonly:
+            raise NotAllowed('Mailbox is read-only.')
+        return mailbox, view
+
+    async def _updates(self, allow_expunge: bool = True) -> list[bytes]:
+        """Untagged responses for what changed since the last look."""
+        if self._mailbox is None or self._view is None:
+            return []
+        mailbox, view = self._mailbox, self._view
+        snapshot = await mailbox.snapshot()
+        new_recent: list[int] = []
+        if snapshot.modseq != view.modseq and not view.readonly \
+                and snapshot.next_uid > view.next_uid:
+            claimed = await mailbox.claim_recent(snapshot.next_uid - 1)
+            new_recent = [uid for uid in snapshot.uids
+                          if uid > max(claimed, view.next_uid - 1)]
+        return view.update(snapshot, new_recent, allow_expunge)
+
+    async def _after(self, cmd: Command, done: Done,
+                     allow_expunge: bool = True) -> Output:
+        for line in await self._updates(allow_expunge):
+            yield line
+        yield done
+
+    # -- selected state ---------------------------------------------------
+
+    async def select(self, cmd: SelectCommand) -> Output:
+        """SELECT / EXAMINE (RFC 3501 §6.3.1, §6.3.2)."""
+        self._mailbox = self._view = None
+        mailbox = await self.mailboxes.get_mailbox(cmd.mailbox)
+        snapshot = await mailbox.snapshot()
+        recent_after = snapshot.recent_uid
+        if not cmd.readonly:
+            recent_after = await mailbox.claim_recent(snapshot.next_uid - 1)
+        view = SelectedView(snapshot, recent_after, cmd.readonly)
+        self._mailbox, self._view = mailbox, view
+        for line in self._select_lines(view, snapshot.flags.values()):
+            yield line
+        mode = b'READ-ONLY' if cmd.readonly else b'READ-WRITE'
+        yield Done(f'{"EXAMINE" if cmd.readonly else "SELECT"} completed.',
+                   mode)
+
+    @staticmethod
+    def _select_lines(view: SelectedView,
+                      all_flags: Iterable[FlagSet]) -> list[bytes]:
+        keywords: set[bytes] = set()
+        for flags in set(all_flags):
+            keywords.update(flags)
+        defined = list(_SYSTEM_FLAGS) + sorted(
+            keywords - set(_SYSTEM_FLAGS))
+        lines = [b'* FLAGS %s\r\n' % render_flags([*defined, b'\\Recent']),
+                 b'* %d EXISTS\r\n' % view.exists,
+                 b'* %d RECENT\r\n' % len(view.recent)]
+        unseen = next((seq for seq, uid in enumerate(view.uids, 1)
+                       if _SEEN not in view.flags[uid]), None)
+        if unseen is not None:
+            lines.append(b'* OK [UNSEEN %d] First unseen.\r\n' % unseen)
+        permanent = b'()' if view.readonly else \
+            render_flags([*defined, b'\\*'])
+        lines += [b'* OK [PERMANENTFLAGS %s] Flags permitted.\r\n'
+                  % permanent,
+                  b'* OK [UIDVALIDITY %d] UIDs valid.\r\n'
+                  % view.uid_validity,
+                  b'* OK [UIDNEXT %d] Predicted next UID.\r\n'
+                  % view.next_uid]
+        return lines
+
+    async def noop(self, cmd: NoOpCommand) -> Output:
+        """NOOP (RFC 3501 §6.1.2): reports pending updates."""
+        async for item in self._after(cmd, Done('NOOP completed.')):
+            yield item
+
+    async def check(self, cmd: CheckCommand) -> Output:
+        """CHECK (§6.4.1): the stores write through, so a checkpoint is
+        only an update."""
+        self._require_selected()
+        async for item in self._after(cmd, Done('CHECK completed.')):
+            yield item
+
+    async def idle(self, timeout: float) -> Output:
+        """Waits for a change pushed by the store (RFC 2177)."""
+        if self._mailbox is not None and self._view is not None:
+            await self._mailbox.wait_for_change(self._view.modseq, timeout)
+        for line in await self._updates():
+            yield line
+
+    async def close(self, cmd: CloseCommand) -> Output:
+        """CLOSE (§6.4.2): silently expunges ``\\Deleted`` messages unless
+        read-only, then deselects."""
+        mailbox, view = self._require_selected()
+        self._mailbox = self._view = None
+        if not view.readonly:
+            snapshot = await mailbox.snapshot()
+            deleted = [uid for uid in snapshot.uids
+                       if _DELETED in snapshot.flags[uid]]
+            if deleted:
+                await mailbox.expunge(deleted)
+        yield Done('CLOSE completed.')
+
+    async def unselect(self, cmd: UnselectCommand) -> Output:
+        """UNSELECT (RFC 3691): deselects without expunging."""
+        self._require_selected()
+        self._mailbox = self._view = None
+        yield Done('UNSELECT completed.')
+
+    async def expunge(self, cmd: ExpungeCommand) -> Output:
+        """EXPUNGE (§6.4.3) and UID EXPUNGE (RFC 4315 §2.1)."""
+        mailbox, view = self._require_writable()
+        await self._updates(allow_expunge=False)
+        uids = view.uids if cmd.uid_set is None \
+            else cmd.uid_set.select_uids(view.uids)
+        deleted = [uid for uid in uids if uid not in view.ghosts
+                   and _DELETED in view.flags[uid]]
+        if deleted:
+            await mailbox.expunge(deleted)
+        async for item in self._after(cmd, Done('EXPUNGE completed.')):
+            yield item
+
+    def _resolve(self, view: SelectedView, cmd: FetchCommand
+                 | StoreCommand | CopyCommand) -> list[int]:
+        try:
+            return view.resolve(cmd.seq_set, cmd.uid)
+        except ValueError as exc:
+            raise _BadSequence(str(exc)) from exc
+
+    async def search(self, cmd: SearchCommand) -> Output:
+        """SEARCH / UID SEARCH (§6.4.4)."""
+        mailbox, view = self._require_selected()
+        query = SearchQuery(cmd.key, cmd.charset)
+        found = [uid async for uid in self._search(mailbox, view, query)]
+        numbers = found if cmd.uid else [view.seq_of(uid) for uid in found]
+        yield b'* SEARCH' + b''.join(b' %d' % num for num in numbers) \
+            + b'\r\n'
+        async for item in self._after(cmd, Done('SEARCH completed.'),
+                                      allow_expunge=cmd.uid):
+            yield item
+
+    async def _search(self, mailbox: Mailbox, view: SelectedView,
+                      query: SearchQuery) -> AsyncIterator[int]:
+        largest_uid = view.uids[-1] if view.uids else 0
+        contexts = {uid: SearchContext(
+            seq, uid, frozenset(view.flags_of(uid)), view.exists,
+            largest_uid) for seq, uid in enumerate(view.uids, 1)
+            if uid not in view.ghosts}
+        if query.needs_meta or query.needs_content:
+            async for message in mailbox.load(list(contexts),
+                                              query.needs_content):
+                ctx = contexts[_meta(message).uid]
+                ctx.meta = _meta(message)
+                if isinstance(message, StoredMessage):
+                    ctx.content = message.content
+        for uid, ctx in contexts.items():
+            if query.matches(ctx):
+                yield uid
+            ctx.content = None
+
+    async def fetch(self, cmd: FetchCommand) -> Output:
+        """FETCH / UID FETCH (§6.4.5): streamed one message at a time."""
+        mailbox, view = self._require_selected()
+        uids = self._resolve(view, cmd)
+        attributes = _with_uid(cmd.attributes) if cmd.uid \
+            else cmd.attributes
+        if any(attr.sets_seen for attr in attributes) and not view.readonly:
+            attributes = await self._mark_seen(mailbox, view, uids,
+                                               attributes)
+        need_content = any(attr.needs_content for attr in attributes)
+        missing = set(uids)
+        async for message in mailbox.load(uids, need_content):
+            uid = _meta(message).uid
+            missing.discard(uid)
+            yield render_fetch(view.seq_of(uid), attributes,
+                               view.flags_of(uid), message)
+        async for item in self._after(cmd, Done('FETCH completed.'),
+                                      allow_expunge=cmd.uid):
+            if isinstance(item, Done) and missing:
+                raise ExpungeIssued()
+            yield item
+
+    async def _mark_seen(self, mailbox: Mailbox, view: SelectedView,
+                         uids: Sequence[int],
+                         attributes: tuple[FetchAttribute, ...]
+                         ) -> tuple[FetchAttribute, ...]:
+        unseen = [uid for uid in uids if uid not in view.ghosts
+                  and _SEEN not in view.flags[uid]]
+        if not unseen:
+            return attributes
+        view.set_flags(await mailbox.update_flags(
+            unseen, frozenset([_SEEN]), 'add'))
+        if any(attr.name == b'FLAGS' for attr in attributes):
+            return attributes
+        return (*attributes, FetchAttribute(b'FLAGS'))
+
+    async def store(self, cmd: StoreCommand) -> Output:
+        """STORE / UID STORE (§6.4.6)."""
+        mailbox, view = self._require_writable()
+        uids = self._resolve(view, cmd)
+        await self._updates(allow_expunge=False)
+        live = [uid for uid in uids if uid not in view.ghosts]
+        changed = await mailbox.update_flags(live, frozenset(cmd.flags),
+                                             cmd.mode)
+        view.set_flags(changed)
+        if not cmd.silent:
+            for uid in live:
+                if uid in changed:
+                    yield view.fetch_flags(uid, with_uid=cmd.uid)
+        async for item in self._after(cmd, Done('STORE completed.'),
+                                      allow_expunge=cmd.uid):
+            if isinstance(item, Done) and len(changed) < len(uids):
+                raise ExpungeIssued()
+            yield item
+
+    async def copy(self, cmd: CopyCommand) -> Output:
+        """COPY (§6.4.7) and MOVE (RFC 6851), with COPYUID (RFC 4315)."""
+        move = isinstance(cmd, MoveCommand)
+        mailbox, view = self._require_writable() if move \
+            else self._require_selected()
+        uids = self._resolve(view, cmd)
+        target = await self._target(cmd.mailbox)
+        pairs = await mailbox.copy_to(uids, target, move)
+        code = await self._copy_uid(target, pairs)
+        verb = 'MOVE' if move else 'COPY'
+        if move:
+            if code:
+                yield b'* OK [%s] Moved.\r\n' % code
+            async for item in self._after(cmd, Done(f'{verb} completed.')):
+                yield item
+        else:
+            async for item in self._after(
+                    cmd, Done(f'{verb} completed.', code),
+                    allow_expunge=cmd.uid):
+                yield item
+
+    async def _target(self, name: str) -> Mailbox:
+        try:
+            return await self.mailboxes.get_mailbox(name)
+        except MailboxNotFound as exc:
+            raise MailboxNotFound(try_create=True) from exc
+
+    @staticmethod
+    async def _copy_uid(target: Mailbox,
+                        pairs: Sequence[tuple[int, int]]) -> bytes | None:
+        if not pairs:
+            return None
+        validity = (await target.snapshot()).uid_validity
+        return b'COPYUID %d %s %s' % (
+            validity, render_uid_set([src for src, _ in pairs]),
+            render_uid_set([dst for _, dst in pairs]))
+
+    async def append(self, cmd: AppendCommand) -> Output:
+        """APPEND (§6.3.11) with MULTIAPPEND (RFC 3502) and APPENDUID
+        (RFC 4315)."""
+        target = await self._target(cmd.mailbox)
+        now = datetime.now(UTC).replace(microsecond=0)
+        uids = await target.append([NewMessage(
+            msg.data, frozenset(msg.flags), msg.internal_date or now)
+            for msg in cmd.messages])
+        validity = (await target.snapshot()).uid_validity
+        code = b'APPENDUID %d %s' % (validity, render_uid_set(uids))
+        async for item in self._after(cmd, Done('APPEND completed.', code)):
+            yield item
+
+
+class _BadSequence(IMAPError):
+    status = b'BAD'
+    default_text = 'Invalid sequence set.'
+
+
+def _meta(message: MessageMeta | StoredMessage) -> MessageMeta:
+    return message.meta if isinstance(message, StoredMessage) else message
+
+
+def _with_uid(attributes: tuple[FetchAttribute, ...]
+              ) -> tuple[FetchAttribute, ...]:
+    if any(attr.name == b'UID' for attr in attributes):
+        return attributes
+    return (FetchAttribute(b'UID'), *attributes)

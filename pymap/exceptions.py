@@ -1,0 +1,125 @@
+"""Domain errors that know their IMAP rendering (RFC 3501 §7.1, RFC 5530).
+
+Backends raise these; the IMAP layer turns them into a tagged ``NO`` (or
+``BAD``) response with the right response code, and the admin service maps
+the same classes in one place.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    'AuthenticationFailed', 'BadCharset', 'CloseConnection', 'IMAPError',
+    'InUse', 'MailboxConflict', 'MailboxHasChildren', 'MailboxNotFound',
+    'NotAllowed', 'NotSupported', 'TemporaryFailure', 'TooBig',
+    'UnknownTransferEncoding',
+]
+
+
+class IMAPError(Exception):
+    """A refusal with a tagged response: ``NO`` unless :attr:`status` says
+    otherwise, with an optional response code (RFC 5530)."""
+
+    status: bytes = b'NO'
+    code: bytes | None = None
+    default_text = 'Operation failed.'
+
+    def __init__(self, text: str | None = None) -> None:
+        super().__init__(text or self.default_text)
+        self.text = text or self.default_text
+
+
+class MailboxNotFound(IMAPError):
+    """The named mailbox does not exist (``NONEXISTENT``, or ``TRYCREATE``
+    for APPEND/COPY/MOVE targets as RFC 3501 §6.3.11 asks)."""
+
+    code = b'NONEXISTENT'
+    default_text = 'Mailbox does not exist.'
+
+    def __init__(self, text: str | None = None, *,
+                 try_create: bool = False) -> None:
+        super().__init__(text)
+        if try_create:
+            self.code = b'TRYCREATE'
+
+
+class MailboxConflict(IMAPError):
+    """The mailbox name is already in use (``ALREADYEXISTS``)."""
+
+    code = b'ALREADYEXISTS'
+    default_text = 'Mailbox already exists.'
+
+
+class MailboxHasChildren(IMAPError):
+    """A non-selectable mailbox with inferiors cannot be deleted
+    (RFC 3501 §6.3.4)."""
+
+    code = b'INUSE'
+    default_text = 'Mailbox has inferior hierarchical names.'
+
+
+class NotAllowed(IMAPError):
+    """The operation is not permitted for this user or mailbox
+    (``NOPERM``)."""
+
+    code = b'NOPERM'
+    default_text = 'Operation not permitted.'
+
+
+class TooBig(IMAPError):
+    """The message or literal is larger than the server accepts
+    (``TOOBIG``, RFC 7889)."""
+
+    code = b'TOOBIG'
+    default_text = 'Message too large.'
+
+
+class TemporaryFailure(IMAPError):
+    """The store cannot serve the request right now (``UNAVAILABLE``)."""
+
+    code = b'UNAVAILABLE'
+    default_text = 'Temporary failure, try again later.'
+
+
+class InUse(IMAPError):
+    """The resource is locked by another operation (``INUSE``)."""
+
+    code = b'INUSE'
+    default_text = 'Mailbox in use, try again later.'
+
+
+class AuthenticationFailed(IMAPError):
+    """Wrong credentials (``AUTHENTICATIONFAILED``)."""
+
+    code = b'AUTHENTICATIONFAILED'
+    default_text = 'Invalid authentication credentials.'
+
+
+class BadCharset(IMAPError):
+    """SEARCH asked for a charset the server does not support
+    (RFC 3501 §6.4.4, ``BADCHARSET`` with the supported list)."""
+
+    code = b'BADCHARSET (UTF-8 US-ASCII)'
+    default_text = 'Unsupported charset.'
+
+
+class UnknownTransferEncoding(IMAPError):
+    """BINARY cannot decode the part (RFC 3516 §4.3, ``UNKNOWN-CTE``)."""
+
+    code = b'UNKNOWN-CTE'
+    default_text = 'Unknown Content-Transfer-Encoding.'
+
+
+class NotSupported(IMAPError):
+    """The backend does not support this operation (``CANNOT``)."""
+
+    code = b'CANNOT'
+    default_text = 'Operation not supported.'
+
+
+class CloseConnection(Exception):
+    """Ends the connection after an untagged ``BYE`` with this text."""
+
+    def __init__(self, text: str, code: bytes | None = None) -> None:
+        super().__init__(text)
+        self.text = text
+        self.code = code

@@ -1,0 +1,1 @@
+"""The asyncio I/O layer: the only code that touches sockets."""

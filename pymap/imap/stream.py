@@ -1,0 +1,148 @@
+"""Reads commands and writes responses on one connection, with the limits
+of :class:`~pymap.config.IMAPConfig` applied before data is buffered."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import ssl
+
+from pymap.config import IMAPConfig
+from pymap.parsing.commands import Command, InvalidCommand
+from pymap.parsing.framing import (
+    CommandFramer,
+    Discarded,
+    Framed,
+    LineTooLong,
+    LiteralRequest,
+    NeedData,
+)
+from pymap.parsing.parser import command_head, parse_command
+from pymap.parsing.response import Response
+
+__all__ = ['ClientClosed', 'IMAPStream']
+
+_log = logging.getLogger(__name__)
+
+#: A MULTIAPPEND may carry several messages, each up to APPENDLIMIT.
+MULTIAPPEND_FACTOR = 4
+_READ_SIZE = 65536
+
+
+class ClientClosed(Exception):
+    """The client went away (or stayed silent past the timeout)."""
+
+    def __init__(self, timed_out: bool = False) -> None:
+        super().__init__('timed out' if timed_out else 'closed')
+        self.timed_out = timed_out
+
+
+class IMAPStream:
+    """Command framing and response writing over asyncio streams."""
+
+    def __init__(self, reader: asyncio.StreamReader,
+                 writer: asyncio.StreamWriter, config: IMAPConfig) -> None:
+        self.reader = reader
+        self.writer = writer
+        self.config = config
+        self.framer = CommandFramer(config.max_line_length)
+        self.timeout = config.preauth_timeout
+        self.allow_append = False
+        self._literal_total = 0
+        self._refusal: Response | None = None
+
+    @property
+    def secure(self) -> bool:
+        """Whether the connection runs over TLS."""
+        return self.writer.get_extra_info('ssl_object') is not None
+
+    async def write(self, data: bytes) -> None:
+        """Sends response bytes, waiting when the client reads slowly."""
+        if self.config.debug:
+            _log.debug('%s <- %r', id(self), data[:200])
+        self.writer.write(data)
+        await self.writer.drain()
+
+    async def _receive(self) -> None:
+        try:
+            data = await asyncio.wait_for(self.reader.read(_READ_SIZE),
+                                          self.timeout)
+        except TimeoutError as exc:
+            raise ClientClosed(timed_out=True) from exc
+        except (ConnectionError, ssl.SSLError) as exc:
+            raise ClientClosed() from exc
+        if not data:
+            raise ClientClosed()
+        self.framer.feed(data)
+
+    async def read_command(self) -> Command | InvalidCommand | Response:
+        """The next command; a :class:`Response` when input was refused
+        before it could be parsed (over-long line or literal)."""
+        while True:
+            event = self.framer.next_event()
+            if isinstance(event, NeedData):
+                await self._receive()
+            elif isinstance(event, Framed):
+                self._literal_total = 0
+                return parse_command(event.data)
+            elif isinstance(event, LiteralRequest):
+                await self._literal_request(event)
+            elif isinstance(event, LineTooLong):
+                self._literal_total = 0
+                tag, _ = command_head(event.head)
+                return Response(tag, b'BAD', 'Command line too long.')
+            elif isinstance(event, Discarded) and self._refusal:
+                refusal, self._refusal = self._refusal, None
+                return refusal
+
+    async def _literal_request(self, request: LiteralRequest) -> None:
+        tag, verb = command_head(request.head)
+        refusal = self._check_literal(tag, verb, request.size)
+        self._literal_total += request.size
+        if refusal is not None:
+            self._literal_total = 0
+            self._refusal = refusal
+            self.framer.reject_literal()
+            return
+        self.framer.accept_literal()
+        if request.synchronizing:
+            await self.write(b'+ Ready for literal data.\r\n')
+
+    def _check_literal(self, tag: bytes, verb: bytes | None,
+                       size: int) -> Response | None:
+        total = self._literal_total + size
+        if verb == b'APPEND' and self.allow_append:
+            if size > self.config.max_append \
+                    or total > self.config.max_append * MULTIAPPEND_FACTOR:
+                return Response(tag, b'NO', 'Message too large.', b'TOOBIG')
+        elif total > self.config.max_literal:
+            return Response(tag, b'BAD', 'Literal too large.')
+        return None
+
+    async def read_line(self) -> bytes:
+        """A raw line (SASL response, IDLE's DONE), CRLF removed."""
+        while True:
+            line = self.framer.read_line()
+            if isinstance(line, LineTooLong):
+                return b''
+            if line is not None:
+                return line
+            await self._receive()
+
+    async def start_tls(self, context: ssl.SSLContext) -> None:
+        """Upgrades to TLS, dropping anything pipelined before it: such
+        bytes were sent in the clear and must not be acted on (RFC 3501
+        §6.2.1). asyncio offers no public way to empty the reader's
+        buffer, hence the attribute access."""
+        self.framer.clear()
+        pending = getattr(self.reader, '_buffer', None)
+        if isinstance(pending, bytearray):
+            pending.clear()
+        await self.writer.start_tls(context)
+
+    async def close(self) -> None:
+        """Closes the connection."""
+        self.writer.close()
+        with contextlib.suppress(ConnectionError, ssl.SSLError):
+            await self.writer.wait_closed()

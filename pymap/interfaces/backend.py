@@ -1,0 +1,64 @@
+"""What a backend plugin provides to the server (entry-point group
+``pymap.backend``), and what a service plugin provides (``pymap.service``).
+"""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser, Namespace
+from typing import Protocol
+
+from pymap.config import IMAPConfig
+
+from .login import Login
+
+__all__ = ['Backend', 'BackendType', 'Service', 'ServiceType']
+
+
+class Backend(Protocol):
+    """A started backend."""
+
+    @property
+    def login(self) -> Login:
+        """Authenticates users."""
+        ...
+
+    async def close(self) -> None:
+        """Releases the backend's resources at shutdown."""
+        ...
+
+
+class BackendType(Protocol):
+    """The class registered under ``pymap.backend``. Its docstring's
+    first line is the sub-command's help text."""
+
+    @classmethod
+    def add_arguments(cls, parser: ArgumentParser) -> None:
+        """Adds the backend's own command-line options."""
+        ...
+
+    @classmethod
+    async def init(cls, args: Namespace, config: IMAPConfig) -> Backend:
+        """Builds the backend from the parsed command line."""
+        ...
+
+
+class Service(Protocol):
+    """A started service running beside the IMAP server."""
+
+    async def close(self) -> None:
+        """Stops the service."""
+        ...
+
+
+class ServiceType(Protocol):
+    """The class registered under ``pymap.service``."""
+
+    @classmethod
+    def add_arguments(cls, parser: ArgumentParser) -> None:
+        """Adds the service's options to the main command line."""
+        ...
+
+    @classmethod
+    async def start(cls, backend: Backend, args: Namespace) -> Service:
+        """Starts the service for a running backend."""
+        ...

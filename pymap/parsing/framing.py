@@ -1,0 +1,236 @@
+"""Splits the client's byte stream into whole commands, sans-I/O.
+
+The I/O layer feeds whatever it receives and asks for the next event. A
+line ending in a literal announcement (``{n}``, ``{n+}``, ``~{n}``) stops
+the framer until the I/O layer accepts or rejects the literal, so limits are
+checked before any literal byte is buffered (RFC 7888 §4; RFC 3501 §7.5).
+Rejected and over-long input is skipped without being kept in memory.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ['CommandFramer', 'Discarded', 'Framed', 'LineTooLong',
+           'LiteralRequest', 'NeedData']
+
+_LITERAL_END = re.compile(rb'~?\{([0-9]{1,20})(\+?)\}\r?\n\Z')
+
+
+@dataclass(frozen=True, slots=True)
+class NeedData:
+    """More bytes are needed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Framed:
+    """A whole command: its lines and literals, without the final CRLF."""
+
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class LiteralRequest:
+    """The command so far announces a literal of *size* bytes. Answer with
+    :meth:`CommandFramer.accept_literal` or
+    :meth:`CommandFramer.reject_literal`. *head* is the command's first
+    line, for finding its tag and verb."""
+
+    size: int
+    synchronizing: bool
+    head: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class LineTooLong:
+    """A line exceeded the limit; it was drained up to its end. *head* is
+    its beginning, for finding the tag."""
+
+    head: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Discarded:
+    """A rejected command has been skipped completely; the I/O layer may
+    now send its answer, if it has one pending."""
+
+
+Event = NeedData | Framed | LiteralRequest | LineTooLong | Discarded
+
+
+class CommandFramer:
+    """Incremental command framing with a per-line length limit.
+
+    Args:
+        max_line: The longest line accepted, in bytes.
+    """
+
+    def __init__(self, max_line: int) -> None:
+        self.max_line = max_line
+        self._buf = bytearray()
+        self._parts: list[bytes] = []
+        self._pending: LiteralRequest | None = None
+        self._literal_left = 0
+        self._skip_left = 0
+        self._draining_line = False
+        self._discarding = False
+        self._rejected = False
+        self._drained_head = b''
+        self._drained_tail = b''
+
+    def feed(self, data: bytes) -> None:
+        """Adds received bytes."""
+        self._buf += data
+
+    def clear(self) -> None:
+        """Forgets all buffered input (after STARTTLS, RFC 3501 §6.2.1:
+        nothing sent before the TLS handshake may be acted on)."""
+        self._buf.clear()
+
+    @property
+    def buffered(self) -> int:
+        """Bytes received but not yet framed."""
+        return len(self._buf)
+
+    def next_event(self) -> Event:
+        """The next framing event for the bytes fed so far."""
+        if self._pending is not None:
+            raise RuntimeError('Literal request not answered.')
+        while True:
+            event = self._step()
+            if event is not None:
+                return event
+
+    def read_line(self) -> bytes | LineTooLong | None:
+        """A raw line without literal processing (SASL responses, IDLE's
+        ``DONE``), CRLF stripped; ``None`` if incomplete."""
+        event = self._take_line()
+        if event is None or isinstance(event, LineTooLong):
+            return event
+        return _strip_eol(event)
+
+    def accept_literal(self) -> None:
+        """Reads the announced literal's bytes into the command."""
+        request = self._take_pending()
+        self._literal_left = request.size
+
+    def reject_literal(self) -> None:
+        """Drops the command. A non-synchronizing literal's bytes are
+        skipped, then the rest of the command; :class:`Discarded` is sent
+        once that is done."""
+        request = self._take_pending()
+        self._parts.clear()
+        if request.synchronizing:
+            self._rejected = True
+        else:
+            self._skip_left = request.size
+            self._discarding = True
+
+    def _take_pending(self) -> LiteralRequest:
+        request = self._pending
+        if request is None:
+            raise RuntimeError('No literal request to answer.')
+        self._pending = None
+        return request
+
+    def _step(self) -> Event | None:
+        if self._rejected:
+            self._rejected = False
+            return Discarded()
+        if self._skip_left:
+            return self._skip()
+        if self._literal_left:
+            return self._read_literal()
+        was_discarding = self._discarding
+        line = self._take_line()
+        if line is None:
+            return NeedData()
+        if isinstance(line, LineTooLong):
+            return self._too_long(line, was_discarding)
+        return self._line_done(line)
+
+    def _too_long(self, event: LineTooLong,
+                  was_discarding: bool) -> Event | None:
+        head = self._parts[0] if self._parts else event.head
+        self._parts.clear()
+        if was_discarding:
+            if self._discarding:
+                return None
+            return Discarded()
+        return LineTooLong(head[:self.max_line])
+
+    def _skip(self) -> Event | None:
+        taken = min(self._skip_left, len(self._buf))
+        del self._buf[:taken]
+        self._skip_left -= taken
+        return NeedData() if self._skip_left else None
+
+    def _read_literal(self) -> Event | None:
+        taken = min(self._literal_left, len(self._buf))
+        self._parts.append(bytes(self._buf[:taken]))
+        del self._buf[:taken]
+        self._literal_left -= taken
+        return NeedData() if self._literal_left else None
+
+    def _line_done(self, line: bytes) -> Event | None:
+        match = _LITERAL_END.search(line)
+        if match is None:
+            parts, self._parts = self._parts, []
+            parts.append(_strip_eol(line))
+            if self._discarding:
+                self._discarding = False
+                return Discarded()
+            return Framed(b''.join(parts))
+        size, sync = int(match.group(1)), not match.group(2)
+        if self._discarding:
+            if sync:
+                self._discarding = False
+                return Discarded()
+            self._skip_left = size
+            return None
+        self._parts.append(line[:-1] if line.endswith(b'\r\n')
+                           else line[:-1] + b'\r')
+        self._parts[-1] = self._parts[-1] + b'\n'
+        self._pending = LiteralRequest(size, sync, self._parts[0])
+        return self._pending
+
+    def _take_line(self) -> bytes | LineTooLong | None:
+        if self._draining_line:
+            return self._drain_line()
+        end = self._buf.find(b'\n', 0, self.max_line + 2)
+        if end < 0:
+            if len(self._buf) > self.max_line + 1:
+                self._drained_head = bytes(self._buf[:self.max_line])
+                self._drained_tail = self._drained_head[-32:]
+                del self._buf[:self.max_line]
+                self._draining_line = True
+                return self._drain_line()
+            return None
+        line = bytes(self._buf[:end + 1])
+        del self._buf[:end + 1]
+        return line
+
+    def _drain_line(self) -> LineTooLong | None:
+        end = self._buf.find(b'\n')
+        chunk = self._buf if end < 0 else self._buf[:end + 1]
+        self._drained_tail = (self._drained_tail + bytes(chunk))[-32:]
+        if end < 0:
+            self._buf.clear()
+            return None
+        del self._buf[:end + 1]
+        self._draining_line = False
+        self._skip_trailing_literal()
+        return LineTooLong(self._drained_head)
+
+    def _skip_trailing_literal(self) -> None:
+        match = _LITERAL_END.search(self._drained_tail)
+        self._discarding = match is not None and bool(match.group(2))
+        if match is not None and self._discarding:
+            self._skip_left = int(match.group(1))
+
+
+def _strip_eol(line: bytes) -> bytes:
+    if line.endswith(b'\r\n'):
+        return line[:-2]
+    return line[:-1]

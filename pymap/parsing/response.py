@@ -1,0 +1,84 @@
+"""Response serialization (RFC 3501 §7, §9).
+
+Strings choose their own form: quoted when every byte may stand in a quoted
+string and it is short, a literal otherwise, and a literal8 (RFC 3516) when
+the data holds NUL.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from pymap.mime import SExp
+
+from .modutf7 import encode_modutf7
+
+__all__ = [
+    'Response', 'render_astring', 'render_list', 'render_mailbox',
+    'render_nstring', 'render_sexp', 'render_string',
+]
+
+_QUOTABLE = re.compile(rb'[\x01-\x09\x0b\x0c\x0e-\x7f]{0,1024}')
+_ATOM = re.compile(rb'[^\x00-\x20\x7f-\xff(){%*"\\\]]+')
+_QUOTE_ESCAPE = re.compile(rb'(["\\])')
+
+
+def render_string(value: bytes, binary: bool = False) -> bytes:
+    """A quoted string or a literal; with *binary*, a literal8 if the
+    value holds NUL."""
+    if _QUOTABLE.fullmatch(value):
+        return b'"' + _QUOTE_ESCAPE.sub(rb'\\\1', value) + b'"'
+    prefix = b'~' if binary and b'\x00' in value else b''
+    return b'%s{%d}\r\n%s' % (prefix, len(value), value)
+
+
+def render_nstring(value: bytes | None) -> bytes:
+    """A string, or ``NIL`` for ``None``."""
+    return b'NIL' if value is None else render_string(value)
+
+
+def render_astring(value: bytes) -> bytes:
+    """An atom when the value is one (and not ``NIL``), else a string."""
+    if _ATOM.fullmatch(value) and value.upper() != b'NIL':
+        return value
+    return render_string(value)
+
+
+def render_mailbox(name: str) -> bytes:
+    """A mailbox name in modified UTF-7 (RFC 3501 §5.1.3)."""
+    return render_astring(encode_modutf7(name))
+
+
+def render_list(items: Iterable[bytes]) -> bytes:
+    """A parenthesized list of already rendered items."""
+    return b'(' + b' '.join(items) + b')'
+
+
+def render_sexp(value: SExp) -> bytes:
+    """Renders a message-structure value: NIL, number, string or list."""
+    if value is None:
+        return b'NIL'
+    if isinstance(value, int):
+        return b'%d' % value
+    if isinstance(value, bytes):
+        return render_string(value)
+    return render_list(render_sexp(item) for item in value)
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """A status response: tagged (``a1 OK ...``) or untagged
+    (``* BYE ...``), with an optional response code (RFC 5530)."""
+
+    tag: bytes
+    status: bytes
+    text: str
+    code: bytes | None = None
+
+    def __bytes__(self) -> bytes:
+        code = b'[' + self.code + b'] ' if self.code else b''
+        text = self.text.encode('utf-8', 'replace').replace(b'\r', b' ') \
+            .replace(b'\n', b' ')
+        return b'%s %s %s%s\r\n' % (self.tag, self.status, code, text)

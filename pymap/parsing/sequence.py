@@ -1,0 +1,121 @@
+"""Sequence sets (RFC 3501 §9 ``sequence-set``) resolved without expanding
+the number range: every lookup works range by range."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from .scanner import MAX_NUMBER, ParseError, Scanner
+
+__all__ = ['SequenceSet']
+
+_SEQ_SET = re.compile(rb'(?:[0-9]+|\*)(?::(?:[0-9]+|\*))?'
+                      rb'(?:,(?:[0-9]+|\*)(?::(?:[0-9]+|\*))?)*')
+
+#: A bound of a range: a number, or None for ``*``.
+Bound = int | None
+
+
+@dataclass(frozen=True, slots=True)
+class SequenceSet:
+    """Ranges of message sequence numbers or UIDs; ``None`` stands for
+    ``*``, the largest number in use."""
+
+    ranges: tuple[tuple[Bound, Bound], ...]
+
+    @classmethod
+    def parse(cls, scanner: Scanner) -> SequenceSet:
+        """Parses a sequence set (``$`` from RFC 5182 is not supported)."""
+        match = _SEQ_SET.match(scanner.data, scanner.pos)
+        if match is None:
+            raise scanner.error('sequence set')
+        scanner.pos = match.end()
+        ranges = [cls._parse_range(part)
+                  for part in match.group(0).split(b',')]
+        return cls(tuple(ranges))
+
+    @staticmethod
+    def _parse_range(part: bytes) -> tuple[Bound, Bound]:
+        low, _, high = part.partition(b':')
+        bounds = [None if value == b'*' else int(value)
+                  for value in (low, high or low)]
+        for bound in bounds:
+            if bound is not None and not 0 < bound <= MAX_NUMBER:
+                raise ParseError('Expected non-zero number in range.')
+        return bounds[0], bounds[1]
+
+    @classmethod
+    def of(cls, *values: int) -> SequenceSet:
+        """A set of single numbers."""
+        return cls(tuple((value, value) for value in values))
+
+    def normalized(self, largest: int) -> list[tuple[int, int]]:
+        """Ranges as ordered ``(low, high)`` pairs, ``*`` replaced by
+        *largest*."""
+        pairs = []
+        for low, high in self.ranges:
+            first = largest if low is None else low
+            last = largest if high is None else high
+            pairs.append((min(first, last), max(first, last)))
+        return pairs
+
+    def max_explicit(self) -> int:
+        """The largest number written explicitly (not ``*``)."""
+        return max((bound for pair in self.ranges for bound in pair
+                    if bound is not None), default=0)
+
+    def sequence_numbers(self, count: int) -> list[int]:
+        """Sorted, distinct message sequence numbers in a mailbox of
+        *count* messages; raises :exc:`ValueError` for a number past
+        *count*, as RFC 3501 §9 asks."""
+        if self.max_explicit() > count:
+            raise ValueError('Message sequence number out of range.')
+        if count == 0:
+            return []
+        return _merge(self.normalized(count))
+
+    def select_uids(self, uids: Sequence[int]) -> list[int]:
+        """The members of the sorted *uids* that fall in this set (RFC 3501
+        §6.4.8: ``*`` is the highest UID in use, and a range need not
+        match anything)."""
+        if not uids:
+            return []
+        selected: set[int] = set()
+        for low, high in self.normalized(uids[-1]):
+            start = bisect_left(uids, low)
+            selected.update(uids[start:bisect_right(uids, high, start)])
+        return sorted(selected)
+
+    def contains(self, number: int, largest: int) -> bool:
+        """Whether *number* is in the set, ``*`` standing for
+        *largest*."""
+        return any(low <= number <= high
+                   for low, high in self.normalized(largest))
+
+    def __bytes__(self) -> bytes:
+        return b','.join(_render_range(low, high)
+                         for low, high in self.ranges)
+
+
+def _render_bound(bound: Bound) -> bytes:
+    return b'*' if bound is None else str(bound).encode('ascii')
+
+
+def _render_range(low: Bound, high: Bound) -> bytes:
+    if low == high:
+        return _render_bound(low)
+    return _render_bound(low) + b':' + _render_bound(high)
+
+
+def _merge(pairs: list[tuple[int, int]]) -> list[int]:
+    return list(_iter_merged(sorted(pairs)))
+
+
+def _iter_merged(pairs: list[tuple[int, int]]) -> Iterator[int]:
+    last = 0
+    for low, high in pairs:
+        yield from range(max(low, last + 1), high + 1)
+        last = max(last, high)
