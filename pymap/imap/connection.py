@@ -76,6 +76,8 @@ class Connection:
         except ClientClosed as exc:
             if exc.timed_out:
                 await self._bye('Autologout: idle for too long.')
+        except (ConnectionError, OSError):
+            pass
         except CloseConnection as exc:
             await self._bye(exc.text, exc.code)
         except _Logout:
@@ -85,6 +87,11 @@ class Connection:
             await self._bye('Server error.', b'SERVERBUG')
         finally:
             await self.stream.close()
+
+    def shutdown(self) -> None:
+        """Ends the connection from the server's side (RFC 3501 §7.1.5)."""
+        self.stream.shutdown(bytes(Response(
+            b'*', b'BYE', 'Server shutting down.', b'UNAVAILABLE')))
 
     async def _bye(self, text: str, code: bytes | None = None) -> None:
         with contextlib.suppress(ConnectionError, OSError):

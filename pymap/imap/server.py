@@ -22,21 +22,21 @@ class IMAPServer:
     def __init__(self, backend: Backend, config: IMAPConfig) -> None:
         self.backend = backend
         self.config = config
-        self._connections: set[asyncio.Task[None]] = set()
+        self._connections: dict[Connection, asyncio.Task[None]] = {}
 
     async def _handle(self, reader: asyncio.StreamReader,
                       writer: asyncio.StreamWriter) -> None:
         peer = writer.get_extra_info('peername')
         _log.info('connection opened from %s', peer)
+        stream = IMAPStream(reader, writer, self.config)
+        connection = Connection(stream, self.backend, self.config)
         task = asyncio.current_task()
         if task is not None:
-            self._connections.add(task)
+            self._connections[connection] = task
         try:
-            stream = IMAPStream(reader, writer, self.config)
-            await Connection(stream, self.backend, self.config).run()
+            await connection.run()
         finally:
-            if task is not None:
-                self._connections.discard(task)
+            self._connections.pop(connection, None)
             _log.info('connection closed from %s', peer)
 
     async def start(self, host: str | None, port: int) -> asyncio.Server:
@@ -44,9 +44,11 @@ class IMAPServer:
         address (useful with port 0)."""
         return await asyncio.start_server(self._handle, host, port)
 
-    async def close_connections(self) -> None:
-        """Ends every open connection."""
-        for task in list(self._connections):
-            task.cancel()
-        if self._connections:
-            await asyncio.wait(self._connections)
+    async def close_connections(self, grace: float = 5.0) -> None:
+        """Says ``BYE`` to every open connection and waits up to *grace*
+        seconds for them to end."""
+        tasks = list(self._connections.values())
+        for connection in list(self._connections):
+            connection.shutdown()
+        if tasks:
+            await asyncio.wait(tasks, timeout=grace)

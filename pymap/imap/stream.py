@@ -141,6 +141,13 @@ class IMAPStream:
             pending.clear()
         await self.writer.start_tls(context)
 
+    def shutdown(self, farewell: bytes) -> None:
+        """Sends a last response and closes the transport, which ends any
+        read in progress."""
+        if not self.writer.is_closing():
+            self.writer.write(farewell)
+            self.writer.close()
+
     async def close(self) -> None:
         """Closes the connection."""
         self.writer.close()

@@ -1,0 +1,101 @@
+"""Helpers for running a real pymap server inside tests.
+
+:class:`ServerThread` starts a server on a free 127.0.0.1 port in a
+background thread with its own event loop, so blocking clients (``imaplib``,
+``imapclient``) can talk to it from the test's thread. pymap's own test
+suite uses it, and so can anyone testing an IMAP client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Awaitable, Callable
+from concurrent.futures import Future
+from types import TracebackType
+
+from .config import IMAPConfig
+from .imap.server import IMAPServer
+from .interfaces.backend import Backend
+
+__all__ = ['BackendFactory', 'ServerThread']
+
+#: Builds a started backend inside the server's event loop.
+BackendFactory = Callable[[], Awaitable[Backend]]
+
+
+class ServerThread:
+    """An IMAP server in a background thread.
+
+    Args:
+        factory: Builds the backend (called in the server's loop).
+        config: Server settings; defaults to :class:`IMAPConfig`.
+        host: Address to bind; loopback by default.
+
+    Use as a context manager, or call :meth:`start` and :meth:`stop`.
+    """
+
+    def __init__(self, factory: BackendFactory,
+                 config: IMAPConfig | None = None,
+                 host: str = '127.0.0.1') -> None:
+        self.factory = factory
+        self.config = config or IMAPConfig()
+        self.host = host
+        self.port = 0
+        self.backend: Backend | None = None
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._run, daemon=True,
+                                        name='pymap-test-server')
+        self._started: Future[None] = Future()
+        self._stop: asyncio.Event | None = None
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        try:
+            self._loop.run_until_complete(self._serve())
+        finally:
+            self._loop.close()
+
+    async def _serve(self) -> None:
+        try:
+            self.backend = await self.factory()
+            server = IMAPServer(self.backend, self.config)
+            listener = await server.start(self.host, 0)
+            self.port = listener.sockets[0].getsockname()[1]
+            self._stop = asyncio.Event()
+        except BaseException as exc:
+            self._started.set_exception(exc)
+            raise
+        self._started.set_result(None)
+        async with listener:
+            await self._stop.wait()
+        await server.close_connections()
+        await self.backend.close()
+
+    def start(self, timeout: float = 10.0) -> None:
+        """Starts the server; returns once it is listening."""
+        self._thread.start()
+        self._started.result(timeout)
+
+    def call(self, coro: Awaitable[object], timeout: float = 10.0) -> object:
+        """Runs a coroutine in the server's loop (e.g. to seed a backend)
+        and returns its result."""
+        async def wrapper() -> object:
+            return await coro
+        future = asyncio.run_coroutine_threadsafe(wrapper(), self._loop)
+        return future.result(timeout)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Closes every connection and stops the server."""
+        if self._stop is not None and self._thread.is_alive():
+            self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(timeout)
+
+    def __enter__(self) -> ServerThread:
+        self.start()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None,
+                 exc: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.stop()

@@ -1,0 +1,111 @@
+"""The ``pymap`` command line, run as a real process."""
+
+from __future__ import annotations
+
+import imaplib
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from pymap.main import build_parser
+from pymap.plugin import load_backends
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, '-m', 'pymap', *args],
+                          capture_output=True, text=True, timeout=60,
+                          check=False)
+
+
+def test_dict_backend_is_an_entry_point() -> None:
+    backends = load_backends()
+    assert 'dict' in backends
+    assert callable(backends['dict'].init)
+
+
+def test_help_lists_backends_and_server_options() -> None:
+    result = _run('--help')
+    assert result.returncode == 0
+    for option in ('--host', '--port', '--debug', '--cert', '--key', 'dict'):
+        assert option in result.stdout
+
+
+def test_backend_help_lists_its_options() -> None:
+    result = _run('dict', '--help')
+    assert result.returncode == 0
+    assert '--demo-data' in result.stdout
+
+
+def test_backend_is_required() -> None:
+    result = _run('--port', '1143')
+    assert result.returncode == 2
+    assert 'BACKEND' in result.stderr
+
+
+def test_cert_needs_key() -> None:
+    result = _run('--cert', 'x.pem', 'dict')
+    assert result.returncode == 2
+    assert '--cert and --key go together' in result.stderr
+
+
+def test_parser_accepts_original_shape() -> None:
+    parser = build_parser(load_backends())
+    args = parser.parse_args(['--host', '127.0.0.1', '--port', '1143',
+                              '--debug', 'dict', '--demo-data'])
+    assert (args.host, args.port, args.debug, args.backend,
+            args.demo_data) == ('127.0.0.1', 1143, True, 'dict', True)
+
+
+@pytest.fixture
+def demo_server() -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, '-m', 'pymap', '--host', '127.0.0.1', '--port',
+         str(port), 'dict', '--demo-data'],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(('127.0.0.1', port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    yield proc, port
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait(10)
+
+
+def test_demo_data_and_clean_exit(
+        demo_server: tuple[subprocess.Popen[bytes], int]) -> None:
+    proc, port = demo_server
+    client = imaplib.IMAP4('127.0.0.1', port, timeout=10)
+    client.login('demouser', 'demopass')
+    typ, listing = client.list()
+    assert typ == 'OK'
+    names = {line.rsplit(b' ', 1)[-1] for line in listing
+             if isinstance(line, bytes)}
+    assert {b'INBOX', b'Sent', b'Trash'} <= names
+    typ, counts = client.select('INBOX', readonly=True)
+    assert typ == 'OK' and int(counts[0]) >= 6
+    typ, data = client.fetch('1:*', '(BODYSTRUCTURE)')
+    assert typ == 'OK'
+    structures = b' '.join(part if isinstance(part, bytes) else part[0]
+                           for part in data)
+    assert b'"alternative"' in structures.lower()
+    assert b'"rfc822"' in structures.lower()
+    client.logout()
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(10) == 0
