@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .scanner import ParseError, Scanner
+from .scanner import MAX_NUMBER, ParseError, Scanner
 
 __all__ = ['FetchAttribute', 'Section', 'parse_fetch_attributes']
 
@@ -134,8 +134,8 @@ def _parse_partial(scanner: Scanner) -> tuple[int, int] | None:
         return None
     scanner.pos = match.end()
     start, length = int(match.group(1)), int(match.group(2))
-    if length == 0:
-        raise ParseError('Partial length must be non-zero.')
+    if length == 0 or max(start, length) > MAX_NUMBER:
+        raise ParseError('Invalid partial range.')
     return start, length
 
 
@@ -144,7 +144,10 @@ def _parse_parts(scanner: Scanner) -> tuple[int, ...]:
     if match is None:
         return ()
     scanner.pos = match.end()
-    return tuple(int(part) for part in match.group(0).split(b'.'))
+    parts = tuple(int(part) for part in match.group(0).split(b'.'))
+    if max(parts) > MAX_NUMBER:
+        raise ParseError('Part number out of range.')
+    return parts
 
 
 def _parse_binary_section(scanner: Scanner) -> Section:

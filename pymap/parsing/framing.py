@@ -209,6 +209,10 @@ class CommandFramer:
             return None
         line = bytes(self._buf[:end + 1])
         del self._buf[:end + 1]
+        if len(_strip_eol(line)) > self.max_line:
+            self._drained_tail = line[-32:]
+            self._skip_trailing_literal()
+            return LineTooLong(line[:self.max_line])
         return line
 
     def _drain_line(self) -> LineTooLong | None:

@@ -70,11 +70,10 @@ class SequenceSet:
     def sequence_numbers(self, count: int) -> list[int]:
         """Sorted, distinct message sequence numbers in a mailbox of
         *count* messages; raises :exc:`ValueError` for a number past
-        *count*, as RFC 3501 §9 asks."""
-        if self.max_explicit() > count:
+        *count*, including ``*`` in an empty mailbox, as RFC 3501 §9
+        asks."""
+        if count == 0 or self.max_explicit() > count:
             raise ValueError('Message sequence number out of range.')
-        if count == 0:
-            return []
         return _merge(self.normalized(count))
 
     def select_uids(self, uids: Sequence[int]) -> list[int]:

@@ -60,7 +60,7 @@ def parse_mailbox(scanner: Scanner) -> str:
         name = decode_modutf7(raw)
     except ValueError as exc:
         raise ParseError(str(exc)) from exc
-    return 'INBOX' if name.upper() == 'INBOX' else name
+    return 'INBOX' if name.isascii() and name.upper() == 'INBOX' else name
 
 
 def parse_date(scanner: Scanner) -> date:
