@@ -47,10 +47,13 @@ class MailboxCommands:
                 for entry in await self.mailboxes.list_mailboxes()}
 
     async def create(self, cmd: CreateCommand) -> Output:
-        """CREATE (§6.3.3): superior names are created as needed."""
+        """CREATE (§6.3.3): superior names are created as needed. A name
+        kept only for its inferiors (``\\Noselect`` after DELETE, §6.3.4)
+        is not an extant mailbox, so it may be created again."""
         name = check_name(cmd.mailbox)
         entries = await self._entries()
-        if name == _INBOX or name in entries:
+        entry = entries.get(name)
+        if name == _INBOX or (entry is not None and entry.selectable):
             raise MailboxConflict()
         for parent in parents_of(name):
             if parent not in entries:
@@ -74,7 +77,8 @@ class MailboxCommands:
 
     async def rename(self, cmd: RenameCommand) -> Output:
         """RENAME (§6.3.5); renaming INBOX moves its messages into the new
-        mailbox and leaves INBOX empty."""
+        mailbox and leaves INBOX (and its inferiors) in place, so the new
+        name may be below INBOX."""
         source = check_name(cmd.source)
         destination = check_name(cmd.destination)
         entries = await self._entries()
@@ -82,7 +86,7 @@ class MailboxCommands:
             raise MailboxNotFound()
         if destination in entries or destination == _INBOX:
             raise MailboxConflict()
-        if destination.startswith(source + DELIMITER):
+        if source != _INBOX and destination.startswith(source + DELIMITER):
             raise NotAllowed('Cannot rename a mailbox into itself.')
         for parent in parents_of(destination):
             if parent not in entries:
@@ -122,21 +126,32 @@ class MailboxCommands:
         else:
             pattern = join_pattern(cmd.reference, cmd.pattern)
             entries = await self._entries()
-            for name, attributes in await self._listed(entries, lsub):
-                if match_pattern(pattern, name):
-                    yield b'* %s %s %s %s\r\n' % (
-                        verb, render_list(attributes), _QUOTED_DELIMITER,
-                        render_mailbox(name))
+            listed = await self._subscribed(entries, pattern) if lsub \
+                else _listed(entries, pattern)
+            for name, attributes in listed:
+                yield b'* %s %s %s %s\r\n' % (
+                    verb, render_list(attributes), _QUOTED_DELIMITER,
+                    render_mailbox(name))
         yield Done(f'{verb.decode()} completed.')
 
-    async def _listed(self, entries: dict[str, MailboxEntry],
-                      lsub: bool) -> list[tuple[str, list[bytes]]]:
-        if not lsub:
-            return [(name, _attributes(entry, entries))
-                    for name, entry in sorted(entries.items())]
+    async def _subscribed(self, entries: dict[str, MailboxEntry],
+                          pattern: str) -> list[tuple[str, list[bytes]]]:
+        """LSUB's matches. When only a subscribed name's unsubscribed
+        superior matches (``foo`` for ``foo/bar`` and ``%``), the superior
+        is returned as ``\\Noselect`` (RFC 3501 §6.3.9)."""
         subscribed = await self.mailboxes.get_subscriptions()
-        return [(name, [] if name in entries and entries[name].selectable
-                 else [b'\\Noselect']) for name in sorted(subscribed)]
+        listed: dict[str, list[bytes]] = {}
+        for name in subscribed:
+            if match_pattern(pattern, name):
+                entry = entries.get(name)
+                selectable = entry is not None and entry.selectable
+                listed[name] = [] if selectable else [b'\\Noselect']
+                continue
+            for parent in parents_of(name):
+                if parent not in subscribed \
+                        and match_pattern(pattern, parent):
+                    listed[parent] = [b'\\Noselect']
+        return sorted(listed.items())
 
     async def namespace(self, cmd: NamespaceCommand) -> Output:
         """NAMESPACE (RFC 2342): one personal namespace."""
@@ -161,6 +176,13 @@ class MailboxCommands:
         yield b'* STATUS %s %s\r\n' % (render_mailbox(cmd.mailbox),
                                        render_list(items))
         yield Done('STATUS completed.')
+
+
+def _listed(entries: dict[str, MailboxEntry],
+            pattern: str) -> list[tuple[str, list[bytes]]]:
+    return [(name, _attributes(entry, entries))
+            for name, entry in sorted(entries.items())
+            if match_pattern(pattern, name)]
 
 
 def _has_children(name: str, names: Iterable[str]) -> bool:

@@ -3,6 +3,7 @@ contract (RFC 3501 §6.3, §6.4 and the extensions pymap offers)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import UTC, datetime
 
@@ -160,8 +161,14 @@ class BaseSession(MailboxCommands):
             yield item
 
     async def idle(self, timeout: float) -> Output:
-        """Waits for a change pushed by the store (RFC 2177)."""
-        if self._mailbox is not None and self._view is not None:
+        """Waits for a change pushed by the store (RFC 2177); EXPUNGE
+        responses held back by an earlier command go out at once. With no
+        mailbox selected nothing can change, so it just waits out
+        *timeout* rather than returning at once to a caller that loops."""
+        if self._mailbox is None or self._view is None:
+            await asyncio.sleep(timeout)
+            return
+        if not self._view.ghosts:
             await self._mailbox.wait_for_change(self._view.modseq, timeout)
         for line in await self._updates():
             yield line
@@ -188,7 +195,8 @@ class BaseSession(MailboxCommands):
     async def expunge(self, cmd: ExpungeCommand) -> Output:
         """EXPUNGE (§6.4.3) and UID EXPUNGE (RFC 4315 §2.1)."""
         mailbox, view = self._require_writable()
-        await self._updates(allow_expunge=False)
+        for line in await self._updates(allow_expunge=False):
+            yield line
         uids = view.uids if cmd.uid_set is None \
             else cmd.uid_set.select_uids(view.uids)
         deleted = [uid for uid in uids if uid not in view.ghosts
@@ -206,9 +214,12 @@ class BaseSession(MailboxCommands):
             raise _BadSequence(str(exc)) from exc
 
     async def search(self, cmd: SearchCommand) -> Output:
-        """SEARCH / UID SEARCH (§6.4.4)."""
+        """SEARCH / UID SEARCH (§6.4.4). The view is refreshed first, so
+        the result agrees with the flags and messages announced with it."""
         mailbox, view = self._require_selected()
         query = SearchQuery(cmd.key, cmd.charset)
+        for line in await self._updates(allow_expunge=cmd.uid):
+            yield line
         found = [uid async for uid in self._search(mailbox, view, query)]
         numbers = found if cmd.uid else [view.seq_of(uid) for uid in found]
         yield b'* SEARCH' + b''.join(b' %d' % num for num in numbers) \
@@ -237,7 +248,9 @@ class BaseSession(MailboxCommands):
             ctx.content = None
 
     async def fetch(self, cmd: FetchCommand) -> Output:
-        """FETCH / UID FETCH (§6.4.5): streamed one message at a time."""
+        """FETCH / UID FETCH (§6.4.5): streamed one message at a time. A
+        message expunged meanwhile fails FETCH with EXPUNGEISSUED (RFC 2180
+        §4.1.2); UID FETCH ignores it, as §6.4.8 asks."""
         mailbox, view = self._require_selected()
         uids = self._resolve(view, cmd)
         attributes = _with_uid(cmd.attributes) if cmd.uid \
@@ -254,7 +267,7 @@ class BaseSession(MailboxCommands):
                                view.flags_of(uid), message)
         async for item in self._after(cmd, Done('FETCH completed.'),
                                       allow_expunge=cmd.uid):
-            if isinstance(item, Done) and missing:
+            if isinstance(item, Done) and missing and not cmd.uid:
                 raise ExpungeIssued()
             yield item
 
@@ -273,10 +286,12 @@ class BaseSession(MailboxCommands):
         return (*attributes, FetchAttribute(b'FLAGS'))
 
     async def store(self, cmd: StoreCommand) -> Output:
-        """STORE / UID STORE (§6.4.6)."""
+        """STORE / UID STORE (§6.4.6). Expunged messages are reported as
+        for FETCH."""
         mailbox, view = self._require_writable()
         uids = self._resolve(view, cmd)
-        await self._updates(allow_expunge=False)
+        for line in await self._updates(allow_expunge=False):
+            yield line
         live = [uid for uid in uids if uid not in view.ghosts]
         changed = await mailbox.update_flags(live, frozenset(cmd.flags),
                                              cmd.mode)
@@ -287,7 +302,8 @@ class BaseSession(MailboxCommands):
                     yield view.fetch_flags(uid, with_uid=cmd.uid)
         async for item in self._after(cmd, Done('STORE completed.'),
                                       allow_expunge=cmd.uid):
-            if isinstance(item, Done) and len(changed) < len(uids):
+            if isinstance(item, Done) and len(changed) < len(uids) \
+                    and not cmd.uid:
                 raise ExpungeIssued()
             yield item
 

@@ -23,6 +23,10 @@ __all__ = ['AuthenticationCancelled', 'login_credentials',
 _MAX_ROUNDS = 8
 _SASL = SASLAuth.named(SASL_MECHANISMS)
 
+#: Mechanisms where the server speaks first, so a SASL-IR initial response
+#: has nothing to answer (RFC 4959 §3 asks for BAD).
+_SERVER_FIRST = frozenset({b'CRAM-MD5'})
+
 
 class AuthenticationCancelled(IMAPError):
     """The client sent ``*`` or an undecodable response."""
@@ -64,6 +68,9 @@ async def sasl_exchange(stream: IMAPStream,
     mechanism = _SASL.get_server(cmd.mechanism)
     if mechanism is None:
         raise UnsupportedMechanism()
+    if cmd.initial is not None and cmd.mechanism in _SERVER_FIRST:
+        raise AuthenticationCancelled(
+            'This mechanism takes no initial response.')
     responses: list[ChallengeResponse] = []
     initial = cmd.initial
     for _ in range(_MAX_ROUNDS):

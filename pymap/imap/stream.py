@@ -111,7 +111,12 @@ class IMAPStream:
 
     def _check_literal(self, tag: bytes, verb: bytes | None,
                        size: int) -> Response | None:
+        """The refusal of a literal, if any: too large, or announced by
+        a line that cannot start a command, which is rejected before the
+        client sends the data (RFC 3501 §7.5)."""
         total = self._literal_total + size
+        if verb is None:
+            return Response(tag, b'BAD', 'Invalid command.')
         if verb == b'APPEND' and self.allow_append:
             if size > self.config.max_append \
                     or total > self.config.max_append * MULTIAPPEND_FACTOR:

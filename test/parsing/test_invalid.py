@@ -12,9 +12,8 @@ from pymap.parsing.parser import parse_command
 A = b'a1'
 
 
-def case(wire: bytes, tag: bytes, verb: bytes | None,
-         *marks: pytest.MarkDecorator) -> object:
-    return pytest.param(wire, tag, verb, marks=marks, id=repr(wire[:50]))
+def case(wire: bytes, tag: bytes, verb: bytes | None) -> object:
+    return pytest.param(wire, tag, verb, id=repr(wire[:50]))
 
 
 INVALID = [
