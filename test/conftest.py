@@ -3,6 +3,7 @@ behaviour test runs against, a server in a background thread, and clients."""
 
 from __future__ import annotations
 
+import contextlib
 import imaplib
 import os
 import shutil
@@ -78,10 +79,8 @@ def connect(server: ServerThread) -> Iterator[Callable[..., imaplib.IMAP4]]:
 
     yield open_client
     for client in clients:
-        try:
+        with contextlib.suppress(imaplib.IMAP4.abort, OSError):
             client.logout()
-        except (imaplib.IMAP4.abort, OSError):
-            pass
 
 
 @pytest.fixture

@@ -67,14 +67,7 @@ def _body_structure(attr: FetchAttribute, content: MessageContent) -> bytes:
 def _alias(attr: FetchAttribute, content: MessageContent) -> bytes:
     section = _ALIASES[attr.name]
     data = content.section(section.parts, _text(section))
-    return render_nstring(None if data is None else _without_nul(data))
-
-
-def _without_nul(data: bytes) -> bytes:
-    """A literal cannot carry NUL (RFC 3501 §9 ``CHAR8``); binary content
-    that has it is expressible only through BINARY (RFC 3516 §3), so BODY
-    and RFC822 send each NUL as 0x80 instead."""
-    return data.replace(b'\x00', b'\x80')
+    return render_nstring(data)
 
 
 def _text(section: Section) -> str | None:
@@ -93,7 +86,7 @@ def _body_section(attr: FetchAttribute, content: MessageContent) -> bytes:
     data = content.section(section.parts, _text(section), section.fields)
     if data is None:
         return b'NIL'
-    return render_string(_without_nul(_partial(attr, data)))
+    return render_string(_partial(attr, data))
 
 
 def _binary(attr: FetchAttribute, content: MessageContent) -> bytes:

@@ -160,7 +160,7 @@ class MailboxCommands:
 
     async def status(self, cmd: StatusCommand) -> Output:
         """STATUS (§6.3.10), with APPENDLIMIT (RFC 7889)."""
-        mailbox = await self.mailboxes.get_mailbox(cmd.mailbox)
+        mailbox = await self.mailboxes.get_mailbox(check_name(cmd.mailbox))
         snapshot = await mailbox.snapshot()
         values = {
             b'MESSAGES': len(snapshot.uids),

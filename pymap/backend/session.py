@@ -39,6 +39,7 @@ from pymap.selected import SelectedView, render_flags
 
 from .fetch import render_fetch
 from .mailboxes import MailboxCommands
+from .names import check_name
 from .uidset import render_uid_set
 
 __all__ = ['BaseSession']
@@ -110,7 +111,7 @@ class BaseSession(MailboxCommands):
     async def select(self, cmd: SelectCommand) -> Output:
         """SELECT / EXAMINE (RFC 3501 §6.3.1, §6.3.2)."""
         self._mailbox = self._view = None
-        mailbox = await self.mailboxes.get_mailbox(cmd.mailbox)
+        mailbox = await self.mailboxes.get_mailbox(check_name(cmd.mailbox))
         snapshot = await mailbox.snapshot()
         recent_after = snapshot.recent_uid
         if not cmd.readonly:
@@ -330,7 +331,7 @@ class BaseSession(MailboxCommands):
 
     async def _target(self, name: str) -> Mailbox:
         try:
-            return await self.mailboxes.get_mailbox(name)
+            return await self.mailboxes.get_mailbox(check_name(name))
         except MailboxNotFound as exc:
             raise MailboxNotFound(try_create=True) from exc
 

@@ -2,6 +2,7 @@
 
 import datetime
 import email.utils
+import re
 from functools import cached_property
 
 from .entity import Entity, parse_message
@@ -14,6 +15,8 @@ from .structure import build_body_structure
 from .text import decode_header_value, text_of
 
 __all__ = ["MessageContent"]
+
+_FOLD = re.compile(rb"\r\n(?=[ \t])")
 
 
 class MessageContent:
@@ -125,7 +128,22 @@ class MessageContent:
     def text_content(self) -> str:
         """All text/* bodies, transfer- and charset-decoded, joined by
         newlines: what SEARCH BODY (RFC 3501 section 6.4.4) looks in."""
+        return self._text
+
+    @cached_property
+    def _text(self) -> str:
         return "\n".join(text_of(self._root))
+
+    def header_text(self) -> str:
+        """The header section unfolded (RFC 5322 section 2.2.3) with RFC
+        2047 encoded words decoded: the header part of what SEARCH TEXT
+        (RFC 3501 section 6.4.4) looks in."""
+        return self._header_text
+
+    @cached_property
+    def _header_text(self) -> str:
+        unfolded = _FOLD.sub(b"", self._data[: self._header_end])
+        return decode_header_value(unfolded)
 
     def date(self) -> datetime.datetime | None:
         """The Date field (RFC 5322 section 3.6.1) as an aware datetime for

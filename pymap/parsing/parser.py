@@ -63,7 +63,7 @@ Parser = Callable[[Scanner, bytes], Command]
 
 STATUS_ITEMS = frozenset({b'MESSAGES', b'RECENT', b'UIDNEXT',
                           b'UIDVALIDITY', b'UNSEEN', b'APPENDLIMIT'})
-_HEAD = re.compile(rb'([^\x00-\x20\x7f-\xff(){%*"\\+]+) ([A-Za-z]+)'
+_HEAD = re.compile(rb'([^\x00-\x20\x7f-\xff(){%*"\\+]{1,64}) ([A-Za-z]+)'
                    rb'(?: ([A-Za-z]+))?')
 _SASL_NAME = re.compile(rb'[A-Za-z0-9_-]{1,20}')
 _BASE64 = re.compile(rb'[A-Za-z0-9+/]+={0,2}|=')
@@ -205,6 +205,8 @@ def _parse_append(scanner: Scanner, tag: bytes) -> Command:
 
 def _append_message(scanner: Scanner) -> AppendMessage:
     scanner.sp()
+    while scanner.try_literal_bytes(b' '):
+        continue  # some clients send extra spaces between messages
     flags: list[bytes] = []
     if scanner.peek() == b'(':
         flags = parse_flag_list(scanner)

@@ -26,11 +26,18 @@ _QUOTE_ESCAPE = re.compile(rb'(["\\])')
 
 
 def render_string(value: bytes, binary: bool = False) -> bytes:
-    """A quoted string or a literal; with *binary*, a literal8 if the
-    value holds NUL."""
+    """A quoted string or a literal. A NUL byte may not appear in a
+    literal (RFC 3501 §4.3): with *binary* the value goes out as a literal8
+    (RFC 3516 §4.2), otherwise each NUL is sent as 0x80, as Dovecot
+    does."""
     if _QUOTABLE.fullmatch(value):
         return b'"' + _QUOTE_ESCAPE.sub(rb'\\\1', value) + b'"'
-    prefix = b'~' if binary and b'\x00' in value else b''
+    prefix = b''
+    if b'\x00' in value:
+        if binary:
+            prefix = b'~'
+        else:
+            value = value.replace(b'\x00', b'\x80')
     return b'%s{%d}\r\n%s' % (prefix, len(value), value)
 
 

@@ -8,7 +8,6 @@ encoded words in headers, base64 and quoted-printable bodies.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from functools import singledispatchmethod
@@ -16,7 +15,6 @@ from functools import singledispatchmethod
 from pymap.exceptions import BadCharset
 from pymap.interfaces.storage import MessageMeta
 from pymap.mime import MessageContent
-from pymap.mime.text import decode_header_value
 from pymap.parsing.search import (
     AllKey,
     AndKey,
@@ -34,7 +32,6 @@ from pymap.parsing.search import (
 __all__ = ['SearchContext', 'SearchQuery']
 
 _CHARSETS = {None: 'utf-8', 'UTF-8': 'utf-8', 'US-ASCII': 'utf-8'}
-_FOLD = re.compile(rb'\r\n(?=[ \t])')
 
 
 @dataclass(slots=True)
@@ -155,14 +152,8 @@ class SearchQuery:
             return True
         if not key.with_headers:
             return False
-        return needle in _header_text(ctx.content).casefold()
+        return needle in ctx.content.header_text().casefold()
 
 
 def _needle(value: bytes) -> str:
     return value.decode('utf-8', 'replace').casefold()
-
-
-def _header_text(content: MessageContent) -> str:
-    """The header section as TEXT searches it: unfolded (RFC 5322
-    §2.2.3), with RFC 2047 encoded words decoded as for SUBJECT."""
-    return decode_header_value(_FOLD.sub(b'', content.header_bytes()))
