@@ -49,7 +49,6 @@ setup(
         'Development Status :: 3 - Alpha',
         'Framework :: AsyncIO',
         'Intended Audience :: System Administrators',
-        'License :: OSI Approved :: MIT License',
         'Programming Language :: Python :: 3.11',
         'Topic :: Communications :: Email :: Post-Office :: IMAP',
     ],
