@@ -12,7 +12,7 @@ import argparse
 import imaplib
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from pymap.backend.dict import DictBackend, DictLogin
 from pymap.interfaces.backend import Backend
@@ -30,7 +30,7 @@ def _factory(count: int) -> BackendFactory:
         login = DictLogin()
         mailboxes = login.add_user('bench', 'benchpass')
         inbox = await mailboxes.get_mailbox('INBOX')
-        date = datetime.now(timezone.utc)
+        date = datetime.now(UTC)
         await inbox.append([NewMessage(_TEMPLATE % (i, i, i, i),
                                        frozenset(), date)
                             for i in range(count)])
