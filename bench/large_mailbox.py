@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from pymap.backend.dict import DictBackend, DictLogin
+from pymap.backend.dict import DictBackend, DictUsers
 from pymap.interfaces.backend import Backend
 from pymap.interfaces.storage import NewMessage
 from pymap.testing import BackendFactory, ServerThread
@@ -27,14 +27,14 @@ _TEMPLATE = (b'From: Sender %d <sender%d@example.com>\r\n'
 
 def _factory(count: int) -> BackendFactory:
     async def build() -> Backend:
-        login = DictLogin()
-        mailboxes = login.add_user('bench', 'benchpass')
+        users = DictUsers()
+        mailboxes = users.add_user('bench', 'benchpass')
         inbox = await mailboxes.get_mailbox('INBOX')
         date = datetime.now(UTC)
         await inbox.append([NewMessage(_TEMPLATE % (i, i, i, i),
                                        frozenset(), date)
                             for i in range(count)])
-        return DictBackend(login)
+        return DictBackend(users)
     return build
 
 

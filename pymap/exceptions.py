@@ -8,10 +8,21 @@ the same classes in one place.
 from __future__ import annotations
 
 __all__ = [
-    'AuthenticationFailed', 'BadCharset', 'CloseConnection', 'IMAPError',
-    'InUse', 'MailboxConflict', 'MailboxHasChildren', 'MailboxNotFound',
-    'NotAllowed', 'NotSupported', 'TemporaryFailure', 'TooBig',
+    'AuthenticationFailed',
+    'BadCharset',
+    'CloseConnection',
+    'EntityConflict',
+    'IMAPError',
+    'InUse',
+    'MailboxConflict',
+    'MailboxHasChildren',
+    'MailboxNotFound',
+    'NotAllowed',
+    'NotSupported',
+    'TemporaryFailure',
+    'TooBig',
     'UnknownTransferEncoding',
+    'UserNotFound',
 ]
 
 
@@ -114,6 +125,22 @@ class NotSupported(IMAPError):
 
     code = b'CANNOT'
     default_text = 'Operation not supported.'
+
+
+class UserNotFound(IMAPError):
+    """No such user (admin service; never sent to IMAP clients, whose
+    failed logins all look alike)."""
+
+    code = b'NONEXISTENT'
+    default_text = 'User does not exist.'
+
+
+class EntityConflict(IMAPError):
+    """A user record changed since it was read (admin service, optimistic
+    concurrency)."""
+
+    code = b'INUSE'
+    default_text = 'The record was changed by someone else.'
 
 
 class CloseConnection(Exception):

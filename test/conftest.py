@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from pymap.backend.dict import DictBackend, DictLogin
+from pymap.backend.dict import DictBackend, DictUsers
 from pymap.config import IMAPConfig
 from pymap.interfaces.backend import Backend
 from pymap.testing import BackendFactory, ServerThread
@@ -36,10 +36,10 @@ def require_tool(path: str, reason: str) -> str:
 
 
 async def _dict_backend() -> Backend:
-    login = DictLogin()
-    login.add_user(USER, PASSWORD)
-    login.add_user(OTHER_USER, PASSWORD)
-    return DictBackend(login)
+    users = DictUsers()
+    users.add_user(USER, PASSWORD)
+    users.add_user(OTHER_USER, PASSWORD)
+    return DictBackend(users)
 
 
 @pytest.fixture(params=['dict'])

@@ -10,6 +10,7 @@ from typing import Protocol
 from pymap.config import IMAPConfig
 
 from .login import Login
+from .users import UserStore
 
 __all__ = ['Backend', 'BackendType', 'Service', 'ServiceType']
 
@@ -20,6 +21,11 @@ class Backend(Protocol):
     @property
     def login(self) -> Login:
         """Authenticates users."""
+        ...
+
+    @property
+    def users(self) -> UserStore:
+        """Manages users (for the admin service)."""
         ...
 
     async def close(self) -> None:

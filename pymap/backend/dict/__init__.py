@@ -3,18 +3,25 @@ connections of the process and gone when it stops."""
 
 from __future__ import annotations
 
+import secrets
 from argparse import ArgumentParser, Namespace
 
 from pysasl.creds.server import ServerCredentials
 from pysasl.identity import ClearIdentity
 
 from pymap.config import IMAPConfig
-from pymap.exceptions import AuthenticationFailed
+from pymap.exceptions import (
+    AuthenticationFailed,
+    EntityConflict,
+    UserNotFound,
+)
+from pymap.interfaces.backend import Backend
+from pymap.interfaces.users import UserRecord
 
 from .demodata import load_demo_data
 from .store import DictMailboxSet
 
-__all__ = ['DictBackend', 'DictIdentity', 'DictLogin']
+__all__ = ['DictBackend', 'DictIdentity', 'DictUsers']
 
 
 class DictIdentity:
@@ -32,16 +39,20 @@ class DictIdentity:
         return self._mailboxes
 
 
-class DictLogin:
-    """Users and passwords held in memory."""
+class DictUsers:
+    """Users, passwords and mailboxes held in memory: the backend's login
+    (RFC 3501 §6.2) and its user store for the admin service."""
 
     def __init__(self) -> None:
         self._passwords: dict[str, str] = {}
+        self._etags: dict[str, str] = {}
         self._mailboxes: dict[str, DictMailboxSet] = {}
 
     def add_user(self, name: str, password: str) -> DictMailboxSet:
-        """Adds (or re-keys) a user; returns the user's mailboxes."""
+        """Adds a user, or sets a new password; returns the user's
+        mailboxes."""
         self._passwords[name] = password
+        self._etags[name] = secrets.token_hex(8)
         return self._mailboxes.setdefault(name, DictMailboxSet())
 
     async def authenticate(self, credentials: ServerCredentials
@@ -54,16 +65,48 @@ class DictLogin:
             raise AuthenticationFailed()
         return DictIdentity(name, self._mailboxes[name])
 
+    async def list_users(self) -> list[str]:
+        return sorted(self._passwords)
+
+    async def get_user(self, name: str) -> UserRecord:
+        if name not in self._passwords:
+            raise UserNotFound()
+        return UserRecord(name, self._etags[name])
+
+    async def set_user(self, name: str, password: str,
+                       etag: str | None = None) -> UserRecord:
+        if etag is not None and etag != self._etags.get(name, ''):
+            raise EntityConflict()
+        self.add_user(name, password)
+        return await self.get_user(name)
+
+    async def change_password(self, name: str, password: str) -> UserRecord:
+        await self.get_user(name)
+        self.add_user(name, password)
+        return await self.get_user(name)
+
+    async def delete_user(self, name: str) -> None:
+        await self.get_user(name)
+        del self._passwords[name], self._etags[name], self._mailboxes[name]
+
+    async def mailboxes(self, name: str) -> DictMailboxSet:
+        await self.get_user(name)
+        return self._mailboxes[name]
+
 
 class DictBackend:
     """In-memory mail store, optionally filled with demo data."""
 
-    def __init__(self, login: DictLogin) -> None:
-        self._login = login
+    def __init__(self, users: DictUsers) -> None:
+        self._users = users
 
     @property
-    def login(self) -> DictLogin:
-        return self._login
+    def login(self) -> DictUsers:
+        return self._users
+
+    @property
+    def users(self) -> DictUsers:
+        return self._users
 
     @classmethod
     def add_arguments(cls, parser: ArgumentParser) -> None:
@@ -77,12 +120,12 @@ class DictBackend:
                             help='the demo login password')
 
     @classmethod
-    async def init(cls, args: Namespace, config: IMAPConfig) -> DictBackend:
-        login = DictLogin()
-        mailboxes = login.add_user(args.demo_user, args.demo_password)
+    async def init(cls, args: Namespace, config: IMAPConfig) -> Backend:
+        users = DictUsers()
+        mailboxes = users.add_user(args.demo_user, args.demo_password)
         if args.demo_data:
             await load_demo_data(mailboxes)
-        return cls(login)
+        return cls(users)
 
     async def close(self) -> None:
         """Nothing to release: the mail goes with the process."""
