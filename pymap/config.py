@@ -26,8 +26,24 @@ class IMAPConfig:
         preauth_timeout: Seconds a client may stay unauthenticated and idle.
         autologout: Seconds an authenticated client may stay idle
             (RFC 3501 §5.4 asks for at least 30 minutes).
-        ssl_context: TLS context for STARTTLS; ``None`` disables it.
+        ssl_context: TLS context for STARTTLS and the implicit-TLS port;
+            ``None`` disables both.
         debug: Log the protocol exchange (secrets redacted).
+        max_connections: Open connections allowed in all.
+        max_connections_per_ip: Open connections allowed from one client
+            address.
+        login_failure_delay: Seconds to wait before answering a failed
+            login.
+        max_login_failures: Failed logins allowed from one client address
+            within *login_failure_window* seconds; further attempts are
+            refused without checking the password.
+        login_failure_window: See *max_login_failures*.
+        insecure_login: Allow plain-text passwords on connections that are
+            neither TLS nor loopback (RFC 3501 §6.2.3 LOGINDISABLED).
+        proxy_protocol: ``None``, or ``'v1'``, ``'v2'`` or ``'detect'``:
+            every connection must start with a PROXY protocol header.
+        shutdown_grace: Seconds in-flight commands get to finish at
+            shutdown.
     """
 
     max_line_length: int = 64 * KIB
@@ -38,6 +54,14 @@ class IMAPConfig:
     autologout: float = 30 * 60.0
     ssl_context: ssl.SSLContext | None = field(default=None, repr=False)
     debug: bool = False
+    max_connections: int = 1000
+    max_connections_per_ip: int = 50
+    login_failure_delay: float = 1.0
+    max_login_failures: int = 10
+    login_failure_window: float = 600.0
+    insecure_login: bool = False
+    proxy_protocol: str | None = None
+    shutdown_grace: float = 10.0
 
     @property
     def starttls_enabled(self) -> bool:

@@ -13,9 +13,19 @@ class RawClient:
     """Line-oriented access to a server socket, with a timeout."""
 
     def __init__(self, host: str, port: int, timeout: float = 10.0) -> None:
-        self.sock = socket.create_connection((host, port), timeout=timeout)
+        self._setup(socket.create_connection((host, port), timeout=timeout))
+
+    def _setup(self, sock: socket.socket) -> None:
+        self.sock = sock
         self.buf = b''
         self.greeting = self.readline()
+
+    @classmethod
+    def from_socket(cls, sock: socket.socket) -> RawClient:
+        """Wraps a connected socket (e.g. one that sent a PROXY header)."""
+        client = cls.__new__(cls)
+        client._setup(sock)
+        return client
 
     def send(self, data: bytes) -> None:
         """Sends bytes as they are."""

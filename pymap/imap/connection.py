@@ -8,11 +8,16 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from pymap import __version__
 from pymap.backend.session import BaseSession
 from pymap.config import IMAPConfig
-from pymap.exceptions import CloseConnection, IMAPError
+from pymap.exceptions import (
+    AuthenticationFailed,
+    CloseConnection,
+    IMAPError,
+)
 from pymap.interfaces.backend import Backend
 from pymap.interfaces.session import Done, Output, Session
 from pymap.parsing.commands import (
@@ -30,11 +35,13 @@ from pymap.parsing.commands import (
 from pymap.parsing.response import Response, render_list, render_string
 
 from .auth import login_credentials, sasl_exchange
-from .capabilities import capabilities
+from .capabilities import PLAINTEXT_MECHANISMS, capabilities
+from .client import ClientInfo
+from .limits import LoginThrottle
 from .state import SESSION_HANDLERS, State, allowed_in
 from .stream import ClientClosed, IMAPStream
 
-__all__ = ['Connection']
+__all__ = ['Connection', 'ServerState']
 
 _log = logging.getLogger(__name__)
 
@@ -43,16 +50,29 @@ class _Logout(Exception):
     """Ends the command loop after LOGOUT."""
 
 
+@dataclass(frozen=True, slots=True)
+class ServerState:
+    """What every connection of one server shares."""
+
+    backend: Backend
+    config: IMAPConfig
+    throttle: LoginThrottle
+
+
 class Connection:
     """Serves one client from greeting to BYE."""
 
-    def __init__(self, stream: IMAPStream, backend: Backend,
-                 config: IMAPConfig) -> None:
+    def __init__(self, stream: IMAPStream, server: ServerState,
+                 client: ClientInfo) -> None:
         self.stream = stream
-        self.backend = backend
-        self.config = config
+        self.backend = server.backend
+        self.config = server.config
+        self.throttle = server.throttle
+        self.client = client
         self.session: Session | None = None
         self._bad_streak = 0
+        self._busy = False
+        self._closing = False
 
     @property
     def state(self) -> State:
@@ -63,9 +83,21 @@ class Connection:
             return State.SELECTED
         return State.AUTHENTICATED
 
+    @property
+    def secure(self) -> bool:
+        """TLS to this server, or to a proxy that said so."""
+        return self.stream.secure or self.client.proxied_tls
+
+    @property
+    def plaintext_allowed(self) -> bool:
+        """Whether passwords may be sent as they are (RFC 3501 §6.2.3):
+        over TLS, from loopback, or when the operator allows it."""
+        return self.secure or self.client.loopback \
+            or self.config.insecure_login
+
     def _capabilities(self) -> bytes:
         return capabilities(self.config, self.session is not None,
-                            self.stream.secure)
+                            self.secure, self.plaintext_allowed)
 
     async def run(self) -> None:
         """Greets the client and serves commands until LOGOUT or BYE."""
@@ -89,9 +121,12 @@ class Connection:
             await self.stream.close()
 
     def shutdown(self) -> None:
-        """Ends the connection from the server's side (RFC 3501 §7.1.5)."""
-        self.stream.shutdown(bytes(Response(
-            b'*', b'BYE', 'Server shutting down.', b'UNAVAILABLE')))
+        """Ends the connection from the server's side (RFC 3501 §7.1.5):
+        at once when it waits for a command, else once the command in
+        progress has finished."""
+        self._closing = True
+        if not self._busy:
+            self.stream.shutdown(_SHUTDOWN_BYE)
 
     async def _bye(self, text: str, code: bytes | None = None) -> None:
         with contextlib.suppress(ConnectionError, OSError):
@@ -99,8 +134,9 @@ class Connection:
                                                    code)))
 
     async def _loop(self) -> None:
-        while True:
+        while not self._closing:
             command = await self.stream.read_command()
+            self._busy = True
             if isinstance(command, Response):
                 await self._respond(command)
             elif isinstance(command, InvalidCommand):
@@ -108,6 +144,8 @@ class Connection:
                                              command.reason))
             else:
                 await self._execute(command)
+            self._busy = False
+        self.stream.shutdown(_SHUTDOWN_BYE)
 
     async def _respond(self, response: Response) -> None:
         await self.stream.write(bytes(response))
@@ -176,14 +214,34 @@ class Connection:
         yield Done('Begin TLS negotiation now.')
         await self.stream.start_tls(context)
 
+    def _check_login_allowed(self, command: Command) -> None:
+        plaintext = isinstance(command, LoginCommand) or (
+            isinstance(command, AuthenticateCommand)
+            and command.mechanism in PLAINTEXT_MECHANISMS)
+        if plaintext and not self.plaintext_allowed:
+            raise PrivacyRequired()
+        if self.throttle.blocked(self.client.address):
+            _log.warning('login refused from %s: too many failures',
+                         self.client)
+            raise LoginsThrottled()
+
     async def _login(self, command: Command) -> Output:
+        self._check_login_allowed(command)
         if isinstance(command, LoginCommand):
             credentials = login_credentials(command)
         elif isinstance(command, AuthenticateCommand):
             credentials = await sasl_exchange(self.stream, command)
         else:  # pragma: no cover
             raise TypeError(command)
-        identity = await self.backend.login.authenticate(credentials)
+        try:
+            identity = await self.backend.login.authenticate(credentials)
+        except AuthenticationFailed as exc:
+            _log.warning('login failed for %r from %s: %s',
+                         credentials.authcid, self.client, exc.text)
+            self.throttle.failed(self.client.address)
+            await asyncio.sleep(self.config.login_failure_delay)
+            raise
+        _log.info('login %r from %s', identity.name, self.client)
         mailboxes = await identity.mailbox_set()
         self.session = BaseSession(mailboxes, self.config)
         self.stream.timeout = self.config.autologout
@@ -197,9 +255,11 @@ class Connection:
             raise _Bad('Not authenticated.')
         await self.stream.write(b'+ Idling.\r\n')
         pusher = asyncio.create_task(self._push_updates(session))
+        self._busy = False
         try:
             line = await self.stream.read_line()
         finally:
+            self._busy = True
             pusher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await pusher
@@ -216,6 +276,24 @@ class Connection:
 
 class _Bad(IMAPError):
     status = b'BAD'
+
+
+class PrivacyRequired(IMAPError):
+    """A plain-text password on an unprotected connection (RFC 5530)."""
+
+    code = b'PRIVACYREQUIRED'
+    default_text = 'Use TLS (STARTTLS) before sending a password.'
+
+
+class LoginsThrottled(IMAPError):
+    """Too many failed logins from this address."""
+
+    code = b'UNAVAILABLE'
+    default_text = 'Too many failed logins; try again later.'
+
+
+_SHUTDOWN_BYE = bytes(Response(b'*', b'BYE', 'Server shutting down.',
+                               b'UNAVAILABLE'))
 
 
 _CONNECTION_HANDLERS: dict[type[Command],
