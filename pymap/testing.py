@@ -15,6 +15,7 @@ from concurrent.futures import Future
 from types import TracebackType
 
 from .config import IMAPConfig
+from .imap.listen import bind_sockets
 from .imap.server import IMAPServer
 from .interfaces.backend import Backend
 
@@ -60,15 +61,17 @@ class ServerThread:
         try:
             self.backend = await self.factory()
             server = IMAPServer(self.backend, self.config)
-            listener = await server.start(self.host, 0)
-            self.port = listener.sockets[0].getsockname()[1]
+            sockets = bind_sockets(self.host, 0)
+            self.port = sockets[0].getsockname()[1]
+            listeners = await server.start(sockets)
             self._stop = asyncio.Event()
         except BaseException as exc:
             self._started.set_exception(exc)
             raise
         self._started.set_result(None)
-        async with listener:
-            await self._stop.wait()
+        await self._stop.wait()
+        for listener in listeners:
+            listener.close()
         await server.close_connections()
         await self.backend.close()
 

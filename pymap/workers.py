@@ -16,12 +16,12 @@ __all__ = ['run_workers']
 _FORWARDED = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
 
-def _child(serve: Callable[[], None]) -> None:
+def _child(serve: Callable[[int], None], index: int) -> None:
     for signum in _FORWARDED:
         signal.signal(signum, signal.SIG_DFL)
     code = 1
     try:
-        serve()
+        serve(index)
         code = 0
     finally:
         sys.stdout.flush()
@@ -29,8 +29,9 @@ def _child(serve: Callable[[], None]) -> None:
         os._exit(code)
 
 
-def run_workers(count: int, serve: Callable[[], None]) -> int:
-    """Forks *count* workers that each run *serve*; the parent passes
+def run_workers(count: int, serve: Callable[[int], None]) -> int:
+    """Forks *count* workers that each run *serve* with their index (0 to
+    *count* - 1); the parent passes
     SIGTERM, SIGINT and SIGHUP on to them and returns 0 once all of them
     exited cleanly, 1 otherwise."""
     children: list[int] = []
@@ -42,10 +43,10 @@ def run_workers(count: int, serve: Callable[[], None]) -> int:
 
     for signum in _FORWARDED:
         signal.signal(signum, forward)
-    for _ in range(count):
+    for index in range(count):
         pid = os.fork()
         if pid == 0:
-            _child(serve)
+            _child(serve, index)
         children.append(pid)
     failed = False
     for pid in children:

@@ -35,7 +35,7 @@ class AuditService:
         parser.add_argument('--audit-log', metavar='FILE')
 
     @classmethod
-    async def start(cls, backend, args):
+    async def start(cls, backend, config, args):
         return cls()
 
     async def close(self):

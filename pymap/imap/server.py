@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 import ssl
 
 from pymap.config import IMAPConfig
@@ -68,20 +69,19 @@ class IMAPServer:
             self._connections.pop(connection, None)
             _log.info('connection closed from %s', client)
 
-    async def start(self, host: str | None, port: int, *,
-                    tls: bool = False,
-                    reuse_port: bool = False) -> asyncio.Server:
-        """Starts listening; with *tls*, TLS starts at connect time
-        (implicit TLS, RFC 8314). The returned server's sockets tell the
-        bound address (useful with port 0)."""
+    async def start(self, sockets: list[socket.socket], *,
+                    tls: bool = False) -> list[asyncio.Server]:
+        """Serves on bound sockets (see
+        :func:`~pymap.imap.listen.bind_sockets`); with *tls*, TLS starts
+        at connect time (implicit TLS, RFC 8314)."""
         context: ssl.SSLContext | None = None
         if tls:
             context = self.config.ssl_context
             if context is None:
                 raise ValueError('Implicit TLS needs a certificate.')
-        return await asyncio.start_server(
-            self._handle, host, port, ssl=context,
-            reuse_port=reuse_port or None)
+        return [await asyncio.start_server(self._handle, sock=sock,
+                                           ssl=context)
+                for sock in sockets]
 
     async def close_connections(self) -> None:
         """Says ``BYE`` to every connection, letting commands in progress

@@ -35,7 +35,9 @@ class Backend(Protocol):
 
 class BackendType(Protocol):
     """The class registered under ``pymap.backend``. Its docstring's
-    first line is the sub-command's help text."""
+    first line is the sub-command's help text. A class attribute
+    ``shared_store = True`` declares that several processes may serve the
+    same store at once (``pymap --workers``)."""
 
     @classmethod
     def add_arguments(cls, parser: ArgumentParser) -> None:
@@ -65,6 +67,7 @@ class ServiceType(Protocol):
         ...
 
     @classmethod
-    async def start(cls, backend: Backend, args: Namespace) -> Service:
+    async def start(cls, backend: Backend, config: IMAPConfig,
+                    args: Namespace) -> Service:
         """Starts the service for a running backend."""
         ...

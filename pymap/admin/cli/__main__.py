@@ -1,0 +1,5 @@
+"""Allows ``python -m pymap.admin.cli``."""
+
+from pymap.admin.cli import main
+
+main()

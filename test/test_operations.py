@@ -1,0 +1,188 @@
+"""The server process as an operator runs it: implicit TLS, certificate
+reload on SIGHUP, pid file, JSON logs, privilege drop, systemd readiness,
+and a clean exit on SIGTERM."""
+
+from __future__ import annotations
+
+import imaplib
+import json
+import os
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import trustme
+
+Spawn = Callable[..., tuple[subprocess.Popen[bytes], int]]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _wait_for_port(port: int, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, 'server exited early'
+        try:
+            socket.create_connection(('127.0.0.1', port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError(port)
+
+
+@pytest.fixture
+def spawn(tmp_path: Path) -> Iterator[Spawn]:
+    procs: list[subprocess.Popen[bytes]] = []
+
+    def start(*options: str, wait_port: int | None = None,
+              env: dict[str, str] | None = None
+              ) -> tuple[subprocess.Popen[bytes], int]:
+        port = _free_port()
+        log = (tmp_path / f'server{len(procs)}.log').open('wb')
+        proc = subprocess.Popen(
+            [sys.executable, '-m', 'pymap', '--host', '127.0.0.1',
+             '--port', str(port), '--no-admin', *options, 'dict'],
+            stdout=log, stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})})
+        log.close()
+        procs.append(proc)
+        _wait_for_port(wait_port or port, proc)
+        return proc, port
+
+    yield start
+    for proc in procs:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(10)
+
+
+def _log_lines(tmp_path: Path, index: int = 0) -> list[str]:
+    return (tmp_path / f'server{index}.log').read_text().splitlines()
+
+
+@pytest.fixture
+def certs(tmp_path: Path) -> Callable[[str], trustme.CA]:
+    def issue(name: str) -> trustme.CA:
+        ca = trustme.CA()
+        cert = ca.issue_cert('127.0.0.1', 'localhost')
+        cert.private_key_and_cert_chain_pem.write_to_path(
+            str(tmp_path / f'{name}.pem'))
+        return ca
+    return issue
+
+
+def _client_context(ca: trustme.CA) -> ssl.SSLContext:
+    context = ssl.create_default_context()
+    ca.configure_trust(context)
+    return context
+
+
+def test_implicit_tls_and_reload_on_sighup(
+        spawn: Spawn, certs: Callable[[str], trustme.CA],
+        tmp_path: Path) -> None:
+    first_ca = certs('server')
+    pem = str(tmp_path / 'server.pem')
+    tls_port = _free_port()
+    proc, _ = spawn('--cert', pem, '--key', pem, '--tls', '--tls-port',
+                    str(tls_port), wait_port=tls_port)
+    client = imaplib.IMAP4_SSL('127.0.0.1', tls_port,
+                               ssl_context=_client_context(first_ca))
+    assert 'STARTTLS' not in client.capabilities
+    assert client.login('demouser', 'demopass')[0] == 'OK'
+    client.logout()
+
+    second_ca = certs('server')
+    proc.send_signal(signal.SIGHUP)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            client = imaplib.IMAP4_SSL(
+                '127.0.0.1', tls_port, ssl_context=_client_context(second_ca))
+            break
+        except ssl.SSLError:
+            time.sleep(0.05)
+    assert client.noop()[0] == 'OK'
+    client.logout()
+    assert any('certificate reloaded' in line
+               for line in _log_lines(tmp_path))
+
+
+def test_certificate_from_environment(
+        spawn: Spawn, certs: Callable[[str], trustme.CA],
+        tmp_path: Path) -> None:
+    ca = certs('env')
+    pem = str(tmp_path / 'env.pem')
+    _, port = spawn(env={'PYMAP_CERT': pem, 'PYMAP_KEY': pem})
+    client = imaplib.IMAP4('127.0.0.1', port)
+    assert 'STARTTLS' in client.capabilities
+    client.starttls(ssl_context=_client_context(ca))
+    assert client.login('demouser', 'demopass')[0] == 'OK'
+    client.logout()
+
+
+def test_pid_file_json_logs_and_clean_exit(spawn: Spawn,
+                                           tmp_path: Path) -> None:
+    pid_file = tmp_path / 'pymap.pid'
+    proc, port = spawn('--pid-file', str(pid_file), '--log-format', 'json')
+    assert pid_file.read_text().strip() == str(proc.pid)
+    client = imaplib.IMAP4('127.0.0.1', port)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(15) == 0
+    with pytest.raises(imaplib.IMAP4.abort, match='shutting down'):
+        client.noop()
+    client.shutdown()
+    assert not pid_file.exists()
+    entries = [json.loads(line) for line in _log_lines(tmp_path)]
+    assert any(entry['message'].startswith('connection opened from')
+               for entry in entries)
+    assert all({'time', 'level', 'logger', 'message'} <= set(entry)
+               for entry in entries)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason='privilege drop needs root')
+def test_privileges_dropped_after_binding(spawn: Spawn) -> None:
+    proc, port = spawn('--user', 'nobody', '--group', 'nogroup')
+    status = Path(f'/proc/{proc.pid}/status').read_text()
+    uid_line = next(line for line in status.splitlines()
+                    if line.startswith('Uid:'))
+    nobody = int(subprocess.check_output(['id', '-u', 'nobody']))
+    assert uid_line.split()[1:] == [str(nobody)] * 4
+    client = imaplib.IMAP4('127.0.0.1', port)
+    assert client.login('demouser', 'demopass')[0] == 'OK'
+    client.logout()
+
+
+def test_systemd_readiness(spawn: Spawn, tmp_path: Path) -> None:
+    path = str(tmp_path / 'notify.sock')
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as notify:
+        notify.bind(path)
+        notify.settimeout(20)
+        spawn(env={'NOTIFY_SOCKET': path})
+        assert notify.recv(1024) == b'READY=1'
+
+
+def test_workers_refused_for_dict() -> None:
+    result = subprocess.run(
+        [sys.executable, '-m', 'pymap', '--workers', '2', 'dict'],
+        capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 2
+    assert 'keeps its mail in one process' in result.stderr
+
+
+def test_tls_needs_certificate() -> None:
+    result = subprocess.run(
+        [sys.executable, '-m', 'pymap', '--tls', 'dict'],
+        capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 2
+    assert '--tls needs --cert and --key' in result.stderr
