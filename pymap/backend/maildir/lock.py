@@ -1,0 +1,123 @@
+"""Dot-locks that interoperate with Dovecot's (``<file>.lock``, see
+Dovecot's "Maildir" and "Locking" documentation).
+
+The lock is a file created with ``O_EXCL`` next to the file it protects,
+holding ``<pid>:<host>`` of its owner. A lock is stale, and is broken, when
+its owner is a process of this host that no longer exists, or when it has
+not been touched for :data:`STALE_AFTER` seconds (Dovecot's two-minute
+timeout for ``dovecot-uidlist.lock``).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from pathlib import Path
+from types import TracebackType
+
+from pymap.exceptions import InUse
+
+__all__ = ['STALE_AFTER', 'TIMEOUT', 'DotLock']
+
+#: Seconds after which an untouched lock is considered abandoned.
+STALE_AFTER = 120.0
+#: Seconds to wait for a lock before answering ``NO [INUSE]``.
+TIMEOUT = 30.0
+_MAX_DELAY = 0.05
+
+
+class DotLock:
+    """An exclusive lock on *target* across threads and processes; use it
+    as a context manager (blocking: run it through the executor)."""
+
+    def __init__(self, target: Path, timeout: float = TIMEOUT,
+                 stale_after: float = STALE_AFTER) -> None:
+        self.path = target.with_name(target.name + '.lock')
+        self.timeout = timeout
+        self.stale_after = stale_after
+        self._identity: tuple[int, int] | None = None
+
+    def __enter__(self) -> DotLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None,
+                 exc: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.release()
+
+    def acquire(self) -> None:
+        """Takes the lock, breaking stale ones; raises :exc:`InUse` after
+        :attr:`timeout` seconds."""
+        deadline = time.monotonic() + self.timeout
+        delay = 0.001
+        while not self._try_create():
+            if self._break_stale():
+                continue
+            if time.monotonic() >= deadline:
+                raise InUse()
+            time.sleep(delay)
+            delay = min(delay * 2, _MAX_DELAY)
+
+    def release(self) -> None:
+        """Removes the lock, unless it was broken and taken by another."""
+        identity, self._identity = self._identity, None
+        try:
+            if identity is not None and _identity(self.path) == identity:
+                os.unlink(self.path)
+        except FileNotFoundError:
+            pass
+
+    def _try_create(self) -> bool:
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL,
+                         0o600)
+        except FileExistsError:
+            return False
+        try:
+            os.write(fd, f'{os.getpid()}:{socket.gethostname()}'.encode())
+            stat = os.fstat(fd)
+            self._identity = stat.st_ino, stat.st_mtime_ns
+        finally:
+            os.close(fd)
+        return True
+
+    def _break_stale(self) -> bool:
+        """Removes the lock if it is stale; true when it is gone."""
+        try:
+            identity = _identity(self.path)
+            owner = self.path.read_bytes()[:256]
+        except FileNotFoundError:
+            return True
+        if not _owner_dead(owner) \
+                and time.time() - identity[1] / 1e9 < self.stale_after:
+            return False
+        try:
+            if _identity(self.path) == identity:
+                os.unlink(self.path)
+        except FileNotFoundError:
+            pass
+        return True
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    """Tells one lock file from a later one at the same path."""
+    stat = os.stat(path)
+    return stat.st_ino, stat.st_mtime_ns
+
+
+def _owner_dead(owner: bytes) -> bool:
+    """Whether the lock's ``pid:host`` names a vanished local process."""
+    pid, _, host = owner.decode('ascii', 'replace').partition(':')
+    if not pid.isdigit() or host.strip() != socket.gethostname():
+        return False
+    if int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False

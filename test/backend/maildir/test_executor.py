@@ -1,0 +1,110 @@
+"""The shared executor for blocking work (pymap/executor.py), and the
+maildir backend's translation of disk errors."""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import errno
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from pymap import executor
+from pymap.backend.maildir import folder as folder_module
+from pymap.backend.maildir.cache import ContentCache
+from pymap.backend.maildir.disk import on_disk
+from pymap.backend.maildir.layout import MaildirPlusPlus
+from pymap.backend.maildir.store import MaildirMailboxSet
+from pymap.exceptions import TemporaryFailure
+from pymap.executor import run_blocking
+from pymap.interfaces.storage import NewMessage
+
+_request = contextvars.ContextVar('_request', default='none')
+
+
+async def test_runs_in_another_thread_with_result() -> None:
+    assert await run_blocking(threading.get_ident) != threading.get_ident()
+    assert await run_blocking(divmod, 7, 2) == (3, 1)
+    assert await run_blocking(sorted, [3, 1], reverse=True) == [3, 1]
+
+
+async def test_exceptions_propagate() -> None:
+    with pytest.raises(ZeroDivisionError):
+        await run_blocking(divmod, 1, 0)
+
+
+async def test_context_variables_are_visible() -> None:
+    _request.set('r1')
+    assert await run_blocking(_request.get) == 'r1'
+
+
+async def test_loop_runs_while_work_blocks() -> None:
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    task = asyncio.create_task(tick())
+    await run_blocking(time.sleep, 0.3)
+    task.cancel()
+    assert ticks >= 10
+
+
+async def test_pool_is_bounded() -> None:
+    running = 0
+    peak = 0
+    lock = threading.Lock()
+
+    def work() -> None:
+        nonlocal running, peak
+        with lock:
+            running += 1
+            peak = max(peak, running)
+        time.sleep(0.02)
+        with lock:
+            running -= 1
+
+    await asyncio.gather(*(run_blocking(work)
+                           for _ in range(executor.MAX_WORKERS * 3)))
+    assert 1 < peak <= executor.MAX_WORKERS
+
+
+async def test_disk_errors_become_temporary_failures() -> None:
+    def full() -> None:
+        raise OSError(errno.ENOSPC, 'No space left on device')
+
+    with pytest.raises(TemporaryFailure) as info:
+        await on_disk(full)
+    assert info.value.code == b'UNAVAILABLE'
+    with pytest.raises(KeyError):
+        await on_disk({}.__getitem__, 'not an OSError')
+
+
+async def test_full_disk_during_append_leaves_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    mailboxes = await MaildirMailboxSet.open(
+        MaildirPlusPlus(tmp_path), ContentCache(), fsync=False)
+    inbox = await mailboxes.get_mailbox('INBOX')
+    message = NewMessage(b'x', frozenset(), datetime.now(UTC))
+    assert await inbox.append([message]) == [1]
+    written = []
+    original = folder_module.write_new
+
+    def write_new(path: Path, data: bytes, fsync: bool) -> None:
+        if written:
+            raise OSError(errno.ENOSPC, 'No space left on device')
+        original(path, data, fsync)
+        written.append(path)
+
+    monkeypatch.setattr(folder_module, 'write_new', write_new)
+    with pytest.raises(TemporaryFailure):
+        await inbox.append([message, message])
+    assert (await inbox.snapshot()).uids == [1]
+    assert list((tmp_path / 'tmp').iterdir()) == []

@@ -1,0 +1,103 @@
+"""Dovecot-compatible dot-locks."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from pymap.backend.maildir.lock import DotLock
+from pymap.exceptions import InUse
+
+
+def _dead_pid() -> int:
+    process = subprocess.Popen([sys.executable, '-c', 'pass'])
+    process.wait()
+    return process.pid
+
+
+def test_lock_file_names_its_owner(tmp_path: Path) -> None:
+    target = tmp_path / 'dovecot-uidlist'
+    with DotLock(target) as lock:
+        assert lock.path == tmp_path / 'dovecot-uidlist.lock'
+        assert lock.path.read_text() == \
+            f'{os.getpid()}:{socket.gethostname()}'
+    assert not lock.path.exists()
+
+
+def test_held_lock_times_out_with_inuse(tmp_path: Path) -> None:
+    target = tmp_path / 'file'
+    with DotLock(target), pytest.raises(InUse):
+        DotLock(target, timeout=0.05).acquire()
+
+
+def test_lock_of_dead_local_process_is_broken(tmp_path: Path) -> None:
+    lock_path = tmp_path / 'file.lock'
+    lock_path.write_text(f'{_dead_pid()}:{socket.gethostname()}')
+    started = time.monotonic()
+    with DotLock(tmp_path / 'file', timeout=5):
+        assert lock_path.read_text().startswith(f'{os.getpid()}:')
+    assert time.monotonic() - started < 1
+
+
+def test_lock_of_live_process_is_respected(tmp_path: Path) -> None:
+    lock_path = tmp_path / 'file.lock'
+    lock_path.write_text(f'{os.getppid()}:{socket.gethostname()}')
+    with pytest.raises(InUse):
+        DotLock(tmp_path / 'file', timeout=0.05).acquire()
+    assert lock_path.exists()
+
+
+def test_lock_of_other_host_waits_for_staleness(tmp_path: Path) -> None:
+    lock_path = tmp_path / 'file.lock'
+    lock_path.write_text(f'{_dead_pid()}:elsewhere.example')
+    with pytest.raises(InUse):
+        DotLock(tmp_path / 'file', timeout=0.05).acquire()
+    old = time.time() - 600
+    os.utime(lock_path, (old, old))
+    with DotLock(tmp_path / 'file', timeout=1):
+        pass
+    assert not lock_path.exists()
+
+
+def test_unreadable_lock_content_is_stale_after_timeout(
+        tmp_path: Path) -> None:
+    lock_path = tmp_path / 'file.lock'
+    lock_path.write_bytes(b'3 V1 N1 G0\n')
+    with pytest.raises(InUse):
+        DotLock(tmp_path / 'file', timeout=0.05, stale_after=60).acquire()
+    with DotLock(tmp_path / 'file', timeout=1, stale_after=0):
+        pass
+
+
+def test_release_leaves_a_lock_taken_by_another(tmp_path: Path) -> None:
+    lock = DotLock(tmp_path / 'file')
+    lock.acquire()
+    lock.path.unlink()
+    lock.path.write_text('someone else')
+    lock.release()
+    assert lock.path.read_text() == 'someone else'
+
+
+def test_lock_excludes_threads(tmp_path: Path) -> None:
+    counter = tmp_path / 'counter'
+    counter.write_text('0')
+
+    def work() -> None:
+        for _ in range(50):
+            with DotLock(counter):
+                value = int(counter.read_text())
+                counter.write_text(str(value + 1))
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert counter.read_text() == '200'

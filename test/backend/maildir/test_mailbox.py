@@ -1,0 +1,244 @@
+"""The async mailbox and mailbox set: atomicity, copies, change
+notification, loading."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from pymap.backend.maildir import mailbox as mailbox_module
+from pymap.backend.maildir.cache import ContentCache
+from pymap.backend.maildir.keywords import KeywordLimit
+from pymap.backend.maildir.layout import MaildirPlusPlus
+from pymap.backend.maildir.store import MaildirMailboxSet
+from pymap.exceptions import MailboxNotFound, NotAllowed, NotSupported
+from pymap.interfaces.storage import MessageMeta, NewMessage, StoredMessage
+from pymap.mime import MessageContent
+
+DATE = datetime(2022, 2, 2, 2, 2, 2, tzinfo=UTC)
+
+
+def _message(data: bytes, *flags: bytes) -> NewMessage:
+    return NewMessage(data, frozenset(flags), DATE)
+
+
+@pytest.fixture
+async def mailboxes(tmp_path: Path) -> MaildirMailboxSet:
+    return await MaildirMailboxSet.open(
+        MaildirPlusPlus(tmp_path / 'mail'), ContentCache(), fsync=False)
+
+
+async def test_root_and_inbox_are_created(tmp_path: Path,
+                                          mailboxes: MaildirMailboxSet
+                                          ) -> None:
+    root = tmp_path / 'mail'
+    assert {'cur', 'new', 'tmp', 'dovecot-uidlist'} <= set(os.listdir(root))
+    inbox = await mailboxes.get_mailbox('INBOX')
+    assert inbox is await mailboxes.get_mailbox('INBOX')
+    snapshot = await inbox.snapshot()
+    assert (snapshot.uids, snapshot.next_uid) == ([], 1)
+
+
+async def test_unknown_and_invalid_names(mailboxes: MaildirMailboxSet
+                                         ) -> None:
+    with pytest.raises(MailboxNotFound):
+        await mailboxes.get_mailbox('Nope')
+    with pytest.raises(NotAllowed):
+        await mailboxes.get_mailbox('../escape')
+
+
+async def test_append_is_all_or_nothing(mailboxes: MaildirMailboxSet
+                                        ) -> None:
+    inbox = await mailboxes.get_mailbox('INBOX')
+    assert await inbox.append([_message(b'a'), _message(b'b', b'k')]) \
+        == [1, 2]
+    many = [_message(b'x', b'kw%d' % i) for i in range(30)]
+    with pytest.raises(KeywordLimit):
+        await inbox.append(many)
+    snapshot = await inbox.snapshot()
+    assert snapshot.uids == [1, 2]
+    assert os.listdir(inbox.path / 'tmp') == []
+
+
+async def test_snapshot_is_cached_until_a_change(
+        mailboxes: MaildirMailboxSet) -> None:
+    inbox = await mailboxes.get_mailbox('INBOX')
+    first = await inbox.snapshot()
+    assert await inbox.snapshot() is first
+    await inbox.claim_recent(5)
+    second = await inbox.snapshot()
+    assert second.recent_uid == 5 and second.uids == first.uids
+    await inbox.append([_message(b'a')])
+    assert (await inbox.snapshot()).modseq > second.modseq
+
+
+async def test_copy_and_move_keep_flags_and_remap_keywords(
+        mailboxes: MaildirMailboxSet) -> None:
+    await mailboxes.create_mailbox('Other')
+    inbox = await mailboxes.get_mailbox('INBOX')
+    other = await mailboxes.get_mailbox('Other')
+    await other.append([_message(b'o', b'first')])
+    await inbox.append([_message(b'one', b'\\Seen', b'kw'),
+                        _message(b'two', b'\\Flagged')])
+    assert await inbox.copy_to([1, 9], other, move=False) == [(1, 2)]
+    assert await inbox.copy_to([2], other, move=True) == [(2, 3)]
+    assert (await inbox.snapshot()).uids == [1]
+    snapshot = await other.snapshot()
+    assert snapshot.flags == {1: {b'first'}, 2: {b'\\Seen', b'kw'},
+                              3: {b'\\Flagged'}}
+    names = sorted(os.listdir(other.path / 'cur'))
+    assert [name.rpartition(',')[2] for name in names] == ['a', 'Sb', 'F']
+    assert await inbox.copy_to([1], inbox, move=False) == [(1, 3)]
+
+
+async def test_copy_to_another_backend_is_refused(
+        mailboxes: MaildirMailboxSet) -> None:
+    inbox = await mailboxes.get_mailbox('INBOX')
+    with pytest.raises(NotSupported):
+        await inbox.copy_to([1], object(), move=False)  # type: ignore
+
+
+async def test_load_in_order_with_and_without_content(
+        mailboxes: MaildirMailboxSet) -> None:
+    inbox = await mailboxes.get_mailbox('INBOX')
+    data = [b'Subject: %d\n\nbody\n' % i for i in range(3)]
+    await inbox.append([_message(item) for item in data])
+    metas = [item async for item in inbox.load([3, 7, 1], False)]
+    assert [item.uid for item in metas if isinstance(item, MessageMeta)] \
+        == [3, 1]
+    stored = [item async for item in inbox.load([2, 3], True)]
+    assert all(isinstance(item, StoredMessage) for item in stored)
+    messages = [item for item in stored if isinstance(item, StoredMessage)]
+    assert [item.content.raw for item in messages] == data[1:]
+    assert messages[0].meta.size == MessageContent.parse(data[1]).size
+    again = [item async for item in inbox.load([2], True)]
+    assert isinstance(again[0], StoredMessage)
+    assert again[0].content is messages[0].content
+
+
+async def test_load_follows_a_rename_behind_the_index(
+        mailboxes: MaildirMailboxSet) -> None:
+    inbox = await mailboxes.get_mailbox('INBOX')
+    await inbox.append([_message(b'Subject: x\n\ny\n')])
+    (name,) = os.listdir(inbox.path / 'cur')
+    os.rename(inbox.path / 'cur' / name, inbox.path / 'cur' / (name + 'S'))
+    loaded = [item async for item in inbox.load([1], True)]
+    assert len(loaded) == 1
+    os.unlink(inbox.path / 'cur' / (name + 'S'))
+    assert (await inbox.snapshot()).uids == []
+    assert [item async for item in inbox.load([1], True)] == []
+
+
+async def test_wait_for_change_wakes_on_own_change(
+        mailboxes: MaildirMailboxSet) -> None:
+    inbox = await mailboxes.get_mailbox('INBOX')
+    snapshot = await inbox.snapshot()
+    waiter = asyncio.create_task(inbox.wait_for_change(snapshot.modseq,
+                                                       30.0))
+    await asyncio.sleep(0.05)
+    started = time.monotonic()
+    await inbox.append([_message(b'a')])
+    await asyncio.wait_for(waiter, 5)
+    assert time.monotonic() - started < 0.4
+
+
+async def test_wait_for_change_sees_external_delivery(
+        mailboxes: MaildirMailboxSet,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(mailbox_module, 'POLL_INTERVAL', 0.05)
+    inbox = await mailboxes.get_mailbox('INBOX')
+    snapshot = await inbox.snapshot()
+    waiter = asyncio.create_task(inbox.wait_for_change(snapshot.modseq,
+                                                       30.0))
+    await asyncio.sleep(0.1)
+    assert not waiter.done()
+    (inbox.path / 'new' / 'delivered').write_bytes(b'Subject: hi\n\n')
+    await asyncio.wait_for(waiter, 5)
+    assert (await inbox.snapshot()).uids == [1]
+
+
+async def test_wait_for_change_times_out(mailboxes: MaildirMailboxSet
+                                         ) -> None:
+    inbox = await mailboxes.get_mailbox('INBOX')
+    snapshot = await inbox.snapshot()
+    started = time.monotonic()
+    await inbox.wait_for_change(snapshot.modseq, 0.2)
+    assert 0.15 < time.monotonic() - started < 2
+
+
+async def test_deleted_mailbox(mailboxes: MaildirMailboxSet) -> None:
+    await mailboxes.create_mailbox('Gone')
+    gone = await mailboxes.get_mailbox('Gone')
+    snapshot = await gone.snapshot()
+    await mailboxes.delete_mailbox('Gone')
+    with pytest.raises(MailboxNotFound):
+        await gone.snapshot()
+    await gone.wait_for_change(snapshot.modseq, 5)
+    with pytest.raises(MailboxNotFound):
+        await mailboxes.get_mailbox('Gone')
+
+
+async def test_rename_moves_open_mailboxes(mailboxes: MaildirMailboxSet
+                                           ) -> None:
+    await mailboxes.create_mailbox('a')
+    await mailboxes.create_mailbox('a/b')
+    child = await mailboxes.get_mailbox('a/b')
+    await child.append([_message(b'x')])
+    await mailboxes.rename_mailbox('a', 'z')
+    assert child.name == 'z/b'
+    assert child is await mailboxes.get_mailbox('z/b')
+    assert (await child.snapshot()).uids == [1]
+    await child.append([_message(b'y')])
+    assert [entry.name for entry in await mailboxes.list_mailboxes()] == [
+        'INBOX', 'z', 'z/b']
+
+
+async def test_subscriptions(mailboxes: MaildirMailboxSet) -> None:
+    await mailboxes.set_subscribed('a.b/c', True)
+    await mailboxes.set_subscribed('Sent', True)
+    await mailboxes.set_subscribed('Sent', False)
+    assert await mailboxes.get_subscriptions() == {'a.b/c'}
+
+
+async def test_two_sets_on_one_root_share_the_disk(tmp_path: Path) -> None:
+    sets = [await MaildirMailboxSet.open(
+        MaildirPlusPlus(tmp_path), ContentCache(), fsync=False)
+        for _ in range(2)]
+    inboxes = [await mailboxes.get_mailbox('INBOX') for mailboxes in sets]
+    results = await asyncio.gather(*(
+        inboxes[i % 2].append([_message(b'%d' % i)]) for i in range(20)))
+    assert sorted(uid for (uid,) in results) == list(range(1, 21))
+    for inbox in inboxes:
+        assert (await inbox.snapshot()).uids == list(range(1, 21))
+
+
+async def test_event_loop_stays_responsive_during_big_append(
+        tmp_path: Path) -> None:
+    mailboxes = await MaildirMailboxSet.open(
+        MaildirPlusPlus(tmp_path), ContentCache(), fsync=True)
+    inbox = await mailboxes.get_mailbox('INBOX')
+    big = b'Subject: big\n\n' + (b'x' * 76 + b'\n') * 500_000
+    gaps: list[float] = []
+
+    async def ticker() -> None:
+        last = time.monotonic()
+        while True:
+            await asyncio.sleep(0.005)
+            now = time.monotonic()
+            gaps.append(now - last)
+            last = now
+
+    task = asyncio.create_task(ticker())
+    await asyncio.sleep(0.02)
+    await inbox.append([_message(big)])
+    (loaded,) = [item async for item in inbox.load([1], True)]
+    await asyncio.sleep(0.02)
+    task.cancel()
+    assert isinstance(loaded, StoredMessage)
+    assert loaded.content.size == len(big) + 500_002
+    assert max(gaps) < 0.25, max(gaps)
