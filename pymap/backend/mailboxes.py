@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import AsyncIterator, Iterable
 
 from pymap.config import IMAPConfig
 from pymap.exceptions import (
+    IMAPError,
     MailboxConflict,
     MailboxHasChildren,
     MailboxNotFound,
@@ -55,10 +57,8 @@ class MailboxCommands:
         entry = entries.get(name)
         if name == _INBOX or (entry is not None and entry.selectable):
             raise MailboxConflict()
-        for parent in parents_of(name):
-            if parent not in entries:
-                await self.mailboxes.create_mailbox(parent)
-        await self.mailboxes.create_mailbox(name)
+        async with self._missing_parents(name, entries):
+            await self.mailboxes.create_mailbox(name)
         yield Done('CREATE completed.')
 
     async def delete(self, cmd: DeleteCommand) -> Output:
@@ -88,14 +88,32 @@ class MailboxCommands:
             raise MailboxConflict()
         if source != _INBOX and destination.startswith(source + DELIMITER):
             raise NotAllowed('Cannot rename a mailbox into itself.')
-        for parent in parents_of(destination):
-            if parent not in entries:
-                await self.mailboxes.create_mailbox(parent)
-        if source == _INBOX:
-            await self._rename_inbox(destination)
-        else:
-            await self.mailboxes.rename_mailbox(source, destination)
+        async with self._missing_parents(destination, entries):
+            if source == _INBOX:
+                await self._rename_inbox(destination)
+            else:
+                await self.mailboxes.rename_mailbox(source, destination)
         yield Done('RENAME completed.')
+
+    @contextlib.asynccontextmanager
+    async def _missing_parents(self, name: str,
+                               entries: dict[str, MailboxEntry]
+                               ) -> AsyncIterator[None]:
+        """Creates the superior names of *name* that do not exist yet, and
+        removes them again if the operation in the block fails, so that a
+        refused name leaves nothing behind."""
+        created: list[str] = []
+        try:
+            for parent in parents_of(name):
+                if parent not in entries:
+                    await self.mailboxes.create_mailbox(parent)
+                    created.append(parent)
+            yield
+        except IMAPError:
+            for parent in reversed(created):
+                with contextlib.suppress(IMAPError):
+                    await self.mailboxes.delete_mailbox(parent)
+            raise
 
     async def _rename_inbox(self, destination: str) -> None:
         await self.mailboxes.create_mailbox(destination)

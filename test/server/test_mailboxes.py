@@ -567,3 +567,17 @@ def test_mailboxes_are_per_user(client: RawClient,
     typ, data = other.list()
     assert typ == 'OK'
     assert data == [b'(\\HasNoChildren) "/" INBOX']
+
+
+def test_refused_name_leaves_no_parents_behind(imap: imaplib.IMAP4) -> None:
+    # Backends differ on whether ".." may be a hierarchy level (a maildir
+    # refuses it); either way CREATE must be all or nothing.
+    typ, _ = imap.create('fresh/../escape')
+    typ_list, listing = imap.list('""', 'fresh*')
+    assert typ_list == 'OK'
+    if typ == 'NO':
+        assert listing == [None]
+    else:
+        names = {line.rsplit(b' ', 1)[-1] for line in listing
+                 if isinstance(line, bytes)}
+        assert names == {b'fresh', b'fresh/..', b'fresh/../escape'}
