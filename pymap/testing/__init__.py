@@ -2,8 +2,13 @@
 
 :class:`ServerThread` starts a server on a free 127.0.0.1 port in a
 background thread with its own event loop, so blocking clients (``imaplib``,
-``imapclient``) can talk to it from the test's thread. pymap's own test
-suite uses it, and so can anyone testing an IMAP client.
+``imapclient``) can talk to it from the test's thread; :class:`AsyncServer`
+does the same inside the caller's event loop. pymap's own test suite uses
+them, and so can anyone testing an IMAP client.
+
+The conformance suite (:mod:`pymap.testing.conformance`, run with the pytest
+plugin :mod:`pymap.testing.plugin`) checks a backend plugin against every
+IMAP behaviour; its backends must know the users below.
 """
 
 from __future__ import annotations
@@ -14,12 +19,20 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import Future
 from types import TracebackType
 
-from .config import IMAPConfig
-from .imap.listen import bind_sockets
-from .imap.server import IMAPServer
-from .interfaces.backend import Backend
+from pymap.config import IMAPConfig
+from pymap.imap.listen import bind_sockets
+from pymap.imap.server import IMAPServer
+from pymap.interfaces.backend import Backend
 
-__all__ = ['BackendFactory', 'ServerThread']
+__all__ = ['OTHER_USER', 'TEST_PASSWORD', 'TEST_USER', 'AsyncServer',
+           'BackendFactory', 'ServerThread']
+
+#: The user the conformance suite logs in as.
+TEST_USER = 'testuser'
+#: A second user, for tests that need two accounts.
+OTHER_USER = 'otheruser'
+#: The password of both users.
+TEST_PASSWORD = 'testpass'
 
 #: Builds a started backend inside the server's event loop.
 BackendFactory = Callable[[], Awaitable[Backend]]
@@ -102,3 +115,44 @@ class ServerThread:
                  exc: BaseException | None,
                  traceback: TracebackType | None) -> None:
         self.stop()
+
+
+class AsyncServer:
+    """An IMAP server in the caller's event loop, for asyncio tests::
+
+        async with AsyncServer(factory) as server:
+            reader, writer = await asyncio.open_connection(
+                server.host, server.port)
+
+    Args:
+        factory: Builds the backend.
+        config: Server settings; defaults to :class:`IMAPConfig`.
+        host: Address to bind; loopback by default.
+    """
+
+    def __init__(self, factory: BackendFactory,
+                 config: IMAPConfig | None = None,
+                 host: str = '127.0.0.1') -> None:
+        self.factory = factory
+        self.config = config or IMAPConfig()
+        self.host = host
+        self.port = 0
+        self._server: IMAPServer | None = None
+        self._listeners: list[asyncio.Server] = []
+
+    async def __aenter__(self) -> AsyncServer:
+        backend = await self.factory()
+        self._server = IMAPServer(backend, self.config)
+        sockets = bind_sockets(self.host, 0)
+        self.port = sockets[0].getsockname()[1]
+        self._listeners = await self._server.start(sockets)
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None,
+                        exc: BaseException | None,
+                        traceback: TracebackType | None) -> None:
+        for listener in self._listeners:
+            listener.close()
+        if self._server is not None:
+            await self._server.close_connections()
+            await self._server.backend.close()
