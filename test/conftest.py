@@ -7,16 +7,20 @@ import contextlib
 import imaplib
 import os
 import shutil
+import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
 from pymap.backend.dict import DictBackend, DictUsers
+from pymap.backend.maildir import MaildirBackend
 from pymap.config import IMAPConfig
 from pymap.interfaces.backend import Backend
 from pymap.testing import BackendFactory, ServerThread
 
 from .rawclient import RawClient
+from .redis_server import RedisServer
 
 USER = 'testuser'
 PASSWORD = 'testpass'
@@ -42,10 +46,54 @@ async def _dict_backend() -> Backend:
     return DictBackend(users)
 
 
-@pytest.fixture(params=['dict'])
+def maildir_backend_factory(directory: Path) -> BackendFactory:
+    """A factory for a maildir backend in *directory* (which must be
+    fresh), with the same users as the dict backend."""
+    users = directory / 'users.txt'
+    users.write_text(f'{USER}::{PASSWORD}\n{OTHER_USER}::{PASSWORD}\n')
+
+    async def factory() -> Backend:
+        return await MaildirBackend.open(users)
+    return factory
+
+
+def redis_backend_factory(url: str, cluster: bool = False
+                          ) -> BackendFactory:
+    """A factory for a redis backend on *url* with the same users as the
+    dict backend, under a fresh key prefix on every call so that tests
+    never see each other's data."""
+    async def factory() -> Backend:
+        from pymap.backend.redis import RedisBackend, RedisSettings
+        from pymap.backend.redis.connection import ConnectionSettings
+        prefix = f'test-{uuid.uuid4().hex}/'
+        backend = await RedisBackend.open(RedisSettings(
+            ConnectionSettings.from_url(url, cluster), prefix))
+        for user in (USER, OTHER_USER):
+            await backend.client.set(prefix + user, PASSWORD)
+        return backend
+    return factory
+
+
+@pytest.fixture(scope='session')
+def redis_server(tmp_path_factory: pytest.TempPathFactory
+                 ) -> Iterator[RedisServer]:
+    """One ``redis-server`` for the whole session, on a free port."""
+    binary = require_tool('redis-server', 'the redis backend tests need a '
+                          'real Redis (apt-get install redis-server)')
+    with RedisServer(binary, tmp_path_factory.mktemp('redis')) as server:
+        yield server
+
+
+@pytest.fixture(params=['dict', 'maildir', 'redis'])
 def backend(request: pytest.FixtureRequest) -> BackendFactory:
     """A factory for a fresh backend with the users ``testuser`` and
     ``otheruser`` (password ``testpass``), each with an empty INBOX."""
+    if request.param == 'maildir':
+        tmp_path: Path = request.getfixturevalue('tmp_path')
+        return maildir_backend_factory(tmp_path)
+    if request.param == 'redis':
+        server: RedisServer = request.getfixturevalue('redis_server')
+        return redis_backend_factory(server.url)
     factories: dict[str, BackendFactory] = {'dict': _dict_backend}
     return factories[request.param]
 

@@ -1,0 +1,163 @@
+"""The ``redis`` backend: mail in Redis or Redis Cluster, shared by any
+number of stateless pymap processes (doc/redis.md)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from argparse import ArgumentParser, ArgumentTypeError, Namespace
+from dataclasses import dataclass, field
+
+from pymap.config import IMAPConfig
+from pymap.interfaces.backend import Backend
+
+from .connection import ConnectionSettings, RedisClient, connect
+from .context import StoreContext
+from .errors import UNAVAILABLE
+from .keys import GlobalKeys, validate_prefix
+from .notify import Notifier
+from .purge import purge_pending
+from .records import LoginRecords, LoginSettings
+from .scripts import Scripts
+from .snapshots import SnapshotCache
+from .users import RedisUsers
+
+__all__ = ['Health', 'RedisBackend', 'RedisSettings']
+
+_log = logging.getLogger(__name__)
+
+#: Seconds a health check waits for PING.
+_HEALTH_TIMEOUT = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class RedisSettings:
+    """Everything ``pymap redis`` is told on its command line."""
+
+    connection: ConnectionSettings = field(
+        default_factory=ConnectionSettings)
+    prefix: str = ''
+    login: LoginSettings = field(default_factory=LoginSettings)
+
+    @classmethod
+    def from_args(cls, args: Namespace) -> RedisSettings:
+        """The settings of parsed ``pymap redis`` arguments."""
+        return cls(ConnectionSettings.from_url(args.url, args.cluster),
+                   args.prefix,
+                   LoginSettings(args.users_hash, args.users_key,
+                                 args.users_json))
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    """What the admin service reports: whether commands reach Redis and
+    whether the notification subscription is live."""
+
+    commands: bool
+    notifications: bool
+    detail: str = ''
+
+    @property
+    def ok(self) -> bool:
+        return self.commands and self.notifications
+
+
+def _prefix(text: str) -> str:
+    try:
+        return validate_prefix(text)
+    except ValueError as exc:
+        raise ArgumentTypeError(str(exc)) from exc
+
+
+def _template(text: str) -> str:
+    try:
+        LoginSettings(users_key=text)
+    except ValueError as exc:
+        raise ArgumentTypeError(str(exc)) from exc
+    return text
+
+
+class RedisBackend:
+    """Mail in Redis or Redis Cluster, shared by many processes."""
+
+    def __init__(self, context: StoreContext, users: RedisUsers,
+                 purging: asyncio.Task[None]) -> None:
+        self._context = context
+        self._users = users
+        self._purging = purging
+
+    @property
+    def login(self) -> RedisUsers:
+        return self._users
+
+    @property
+    def users(self) -> RedisUsers:
+        return self._users
+
+    @property
+    def client(self) -> RedisClient:
+        """The process's one Redis client (one connection pool)."""
+        return self._context.client
+
+    @property
+    def keys(self) -> GlobalKeys:
+        """The key layout under this backend's prefix."""
+        return self._context.keys
+
+    @classmethod
+    def add_arguments(cls, parser: ArgumentParser) -> None:
+        parser.add_argument('url', nargs='?',
+                            default='redis://localhost:6379/0',
+                            help='the Redis URL; redis+cluster:// for a '
+                                 'cluster (default: %(default)s)')
+        parser.add_argument('--prefix', default='', type=_prefix,
+                            help='namespace put in front of every key')
+        parser.add_argument('--cluster', action='store_true',
+                            help='the URL is a node of a Redis Cluster')
+        where = parser.add_mutually_exclusive_group()
+        where.add_argument('--users-hash', metavar='NAME',
+                           help='logins are the fields of this hash')
+        where.add_argument('--users-key', metavar='TEMPLATE',
+                           type=_template,
+                           help="login keys, e.g. 'users:{name}'")
+        parser.add_argument('--users-json', action='store_true',
+                            help='login records are JSON objects with a '
+                                 '"password" field')
+
+    @classmethod
+    async def init(cls, args: Namespace, config: IMAPConfig) -> Backend:
+        return await cls.open(RedisSettings.from_args(args))
+
+    @classmethod
+    async def open(cls, settings: RedisSettings) -> RedisBackend:
+        """Starts the backend; Redis need not be up yet."""
+        client = connect(settings.connection)
+        keys = GlobalKeys(settings.prefix)
+        notifier = Notifier(settings.connection, client, keys.channel)
+        context = StoreContext(client, Scripts(), notifier,
+                               SnapshotCache(), keys)
+        records = LoginRecords(client, context.scripts, settings.prefix,
+                               settings.login)
+        notifier.start()
+        purging = asyncio.create_task(purge_pending(context),
+                                      name='redis-purge')
+        return cls(context, RedisUsers(context, records), purging)
+
+    async def health(self) -> Health:
+        """Checks Redis with PING, for the admin service."""
+        try:
+            async with asyncio.timeout(_HEALTH_TIMEOUT):
+                await self.client.ping()
+        except UNAVAILABLE as exc:
+            return Health(False, self._context.notifier.connected,
+                          f'redis unreachable: {exc}')
+        return Health(True, self._context.notifier.connected)
+
+    async def close(self) -> None:
+        """Stops the listener and closes the pool."""
+        self._purging.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._purging
+        await self._context.notifier.close()
+        await self.client.aclose()

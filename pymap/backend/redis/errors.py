@@ -1,0 +1,86 @@
+"""Redis failures translated at the backend's boundary: an unreachable,
+restarting, loading or read-only Redis becomes
+:exc:`~pymap.exceptions.TemporaryFailure` (``NO [UNAVAILABLE]``), so that a
+session survives an outage and works again once Redis is back
+(ARCHITECTURE.md §2, rule 3)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Any, ParamSpec, TypeVar
+
+from redis.exceptions import (
+    ClusterError,
+    ConnectionError,
+    MasterDownError,
+    ReadOnlyError,
+    RedisClusterException,
+    ResponseError,
+    TimeoutError,
+    TryAgainError,
+)
+
+from pymap.exceptions import TemporaryFailure
+
+__all__ = ['UNAVAILABLE', 'guarded', 'stop_if_cancelled', 'translated']
+
+_P = ParamSpec('_P')
+_T = TypeVar('_T')
+
+_log = logging.getLogger(__name__)
+
+#: Errors that mean "Redis cannot serve this right now". ConnectionError
+#: covers refused and dropped connections and BusyLoadingError (LOADING);
+#: the cluster errors cover nodes down, slots not covered and failovers.
+UNAVAILABLE: tuple[type[Exception], ...] = (
+    ConnectionError, TimeoutError, ClusterError, RedisClusterException,
+    TryAgainError, MasterDownError, ReadOnlyError, OSError)
+
+#: Server replies that are transient although they arrive as errors:
+#: persistence failing (MISCONF) and out of memory (OOM).
+_TRANSIENT_REPLIES = ('MISCONF', 'OOM')
+
+
+def _transient(exc: Exception) -> bool:
+    if isinstance(exc, UNAVAILABLE):
+        return True
+    return isinstance(exc, ResponseError) \
+        and str(exc).startswith(_TRANSIENT_REPLIES)
+
+
+@contextlib.contextmanager
+def translated() -> Iterator[None]:
+    """Turns transient Redis errors raised inside into
+    :exc:`TemporaryFailure`; anything else is a bug and passes through."""
+    try:
+        yield
+    except Exception as exc:
+        if not _transient(exc):
+            raise
+        _log.warning('redis unavailable: %s', exc)
+        raise TemporaryFailure() from exc
+
+
+def guarded(fn: Callable[_P, Coroutine[Any, Any, _T]]
+            ) -> Callable[_P, Coroutine[Any, Any, _T]]:
+    """Decorates a coroutine function with :func:`translated`."""
+    @functools.wraps(fn)
+    async def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        with translated():
+            return await fn(*args, **kwargs)
+    return wrapper
+
+
+def stop_if_cancelled() -> None:
+    """Raises :exc:`asyncio.CancelledError` if the current task was asked
+    to stop. On Python 3.11 a Redis command can complete although its task
+    was cancelled meanwhile (``asyncio.wait_for`` inside the client returns
+    the result and drops the cancellation), so loops that wait between
+    commands (IDLE, the listener) check after each one."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError()

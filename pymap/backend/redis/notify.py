@@ -1,0 +1,134 @@
+"""Cross-process change notification (doc/redis.md, "Notifications").
+
+Every script that changes a mailbox publishes ``<namespace> <modseq>`` on
+one channel in the same atomic step. Each process keeps ONE subscription,
+on its own connection, and wakes the local sessions waiting on that
+mailbox: pushed, never polled. Messages published while the listener is
+disconnected are lost, so every (re)subscription wakes every waiter, which
+then compares MODSEQ itself; no change can be missed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from .connection import (
+    ConnectionSettings,
+    RedisClient,
+    connect_node,
+    node_addresses,
+)
+from .errors import UNAVAILABLE, stop_if_cancelled
+
+__all__ = ['Notifier']
+
+_log = logging.getLogger(__name__)
+
+#: Reconnection back-off bounds, in seconds.
+_MIN_DELAY = 0.05
+_MAX_DELAY = 1.0
+#: How long one read of the subscription may block, so that health checks
+#: (PING) run on a quiet connection.
+_READ_TIMEOUT = 5.0
+#: Seconds :meth:`Notifier.close` waits for the listener to stop.
+_CLOSE_TIMEOUT = 2.0
+
+
+class Notifier:
+    """The process's pub/sub listener and its local waiters.
+
+    Args:
+        settings: How to reach Redis.
+        client: The process's client (for cluster node addresses).
+        channel: The channel the scripts publish on.
+    """
+
+    def __init__(self, settings: ConnectionSettings, client: RedisClient,
+                 channel: str) -> None:
+        self._settings = settings
+        self._client = client
+        self._channel = channel
+        self._waiters: dict[str, set[asyncio.Event]] = {}
+        self._task: asyncio.Task[None] | None = None
+        self._delay = _MIN_DELAY
+        #: Whether the subscription is live right now (for health).
+        self.connected = False
+
+    def start(self) -> None:
+        """Starts listening in the background; it reconnects by itself."""
+        self._task = asyncio.create_task(self._run(), name='redis-notify')
+
+    async def close(self) -> None:
+        """Stops listening (bounded: a stuck socket cannot hold up a
+        shutdown)."""
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            await asyncio.wait({task}, timeout=_CLOSE_TIMEOUT)
+        self.connected = False
+
+    @contextlib.contextmanager
+    def watch(self, namespace: str) -> Iterator[asyncio.Event]:
+        """An event set when the mailbox *namespace* may have changed;
+        register it before reading the MODSEQ to compare."""
+        event = asyncio.Event()
+        waiters = self._waiters.setdefault(namespace, set())
+        waiters.add(event)
+        try:
+            yield event
+        finally:
+            waiters.discard(event)
+            if not waiters:
+                self._waiters.pop(namespace, None)
+
+    def wake(self, namespace: str) -> None:
+        """Wakes this process's waiters on *namespace* (also used right
+        after a local change, ahead of the published message)."""
+        for event in self._waiters.get(namespace, ()):
+            event.set()
+
+    def _wake_all(self) -> None:
+        for waiters in self._waiters.values():
+            for event in waiters:
+                event.set()
+
+    async def _run(self) -> None:
+        while self._task is not None:
+            for address in [*node_addresses(self._client), None]:
+                try:
+                    await self._listen(address)
+                except UNAVAILABLE as exc:
+                    if self.connected:
+                        _log.warning('notifications interrupted: %s', exc)
+                    self.connected = False
+                await asyncio.sleep(self._delay)
+                self._delay = min(self._delay * 2, _MAX_DELAY)
+
+    async def _listen(self, address: tuple[str, int] | None) -> None:
+        client = connect_node(self._settings, address)
+        try:
+            async with client.pubsub() as pubsub:
+                await pubsub.subscribe(self._channel)
+                while True:
+                    message = await pubsub.get_message(
+                        timeout=_READ_TIMEOUT)
+                    stop_if_cancelled()
+                    if message is not None:
+                        self._handle(message)
+        finally:
+            await client.aclose()
+
+    def _handle(self, message: dict[str, Any]) -> None:
+        if message['type'] == 'subscribe':
+            self.connected = True
+            self._delay = _MIN_DELAY
+            self._wake_all()
+        elif message['type'] == 'message':
+            data: bytes = message['data']
+            namespace, _, _ = data.decode('utf-8', 'replace') \
+                .rpartition(' ')
+            self.wake(namespace)

@@ -1,0 +1,64 @@
+"""Loads the backend's Lua scripts and runs them with EVALSHA, falling back
+to EVAL when Redis does not know the script yet, e.g. after a restart
+(doc/redis.md, "Atomicity")."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from importlib.resources import files
+from typing import Any
+
+from redis.exceptions import NoScriptError
+
+from .connection import RedisClient
+
+__all__ = ['Script', 'Scripts']
+
+_Arg = str | bytes | int
+
+
+def _source(name: str) -> str:
+    return (files(__package__) / 'scripts' / name).read_text('utf-8')
+
+
+class Script:
+    """One script: the shared helpers of ``_lib.lua`` followed by the
+    script's own file.
+
+    Args:
+        name: The script's file name under ``scripts/``, without ``.lua``.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.source = _source('_lib.lua') + '\n' + _source(name + '.lua')
+        #: Redis names scripts by the SHA-1 of their source (EVALSHA).
+        self.sha = hashlib.sha1(self.source.encode('utf-8'),
+                                usedforsecurity=False).hexdigest()
+
+    async def __call__(self, client: RedisClient, keys: Sequence[str],
+                       args: Sequence[_Arg]) -> Any:
+        """Runs the script; every key must share one hash slot."""
+        try:
+            return await client.evalsha(self.sha, len(keys), *keys, *args)
+        except NoScriptError:
+            return await client.eval(self.source, len(keys), *keys, *args)
+
+
+class Scripts:
+    """Every script of the backend, loaded once per process."""
+
+    def __init__(self) -> None:
+        self.append = Script('append')
+        self.copy = Script('copy')
+        self.flags = Script('flags')
+        self.expunge = Script('expunge')
+        self.claim_recent = Script('claim_recent')
+        self.snapshot = Script('snapshot')
+        self.create = Script('create')
+        self.delete = Script('delete')
+        self.rename = Script('rename')
+        self.drop_user = Script('drop_user')
+        self.purge = Script('purge')
+        self.set_record = Script('set_record')

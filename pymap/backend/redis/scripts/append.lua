@@ -1,0 +1,23 @@
+-- Appends messages to a mailbox, all or none (RFC 3501 6.3.11, RFC 3502).
+-- KEYS: meta, flags, msgs, log, refs
+-- ARGV: channel, user base, namespace, count, then per message:
+--       digest, size, internal date, flags, content
+-- Returns the new UIDs, or nil when the mailbox no longer exists.
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  return false
+end
+local uids = {}
+for i = 0, tonumber(ARGV[4]) - 1 do
+  local at = 5 + i * 5
+  local digest = ARGV[at]
+  local uid = redis.call('HINCRBY', KEYS[1], 'uidnext', 1) - 1
+  if redis.call('HINCRBY', KEYS[5], digest, 1) == 1 then
+    redis.call('SET', ARGV[2] .. 'content:' .. digest, ARGV[at + 4])
+  end
+  redis.call('HSET', KEYS[3], uid,
+             digest .. ' ' .. ARGV[at + 1] .. ' ' .. ARGV[at + 2])
+  redis.call('HSET', KEYS[2], uid, ARGV[at + 3])
+  uids[#uids + 1] = uid
+end
+record_change(KEYS[1], KEYS[4], ARGV[3], ARGV[1], uids)
+return uids

@@ -1,0 +1,29 @@
+-- Deletes a mailbox (RFC 3501 6.3.4). One with inferiors stays as a
+-- \Noselect name (id ''). Its state goes at once; its messages are moved
+-- to the trash set, which purge.lua empties in bounded steps.
+-- KEYS: mailboxes, trash
+-- ARGV: user base, name
+-- Returns 1, or 0 when there is no such mailbox.
+local id = redis.call('HGET', KEYS[1], ARGV[2])
+if not id then
+  return 0
+end
+local prefix = ARGV[2] .. '/'
+local children = false
+for _, other in ipairs(redis.call('HKEYS', KEYS[1])) do
+  if string.sub(other, 1, #prefix) == prefix then
+    children = true
+    break
+  end
+end
+if children then
+  redis.call('HSET', KEYS[1], ARGV[2], '')
+else
+  redis.call('HDEL', KEYS[1], ARGV[2])
+end
+if id ~= '' then
+  local base = ARGV[1] .. 'mbx:' .. id .. ':'
+  redis.call('DEL', base .. 'meta', base .. 'flags', base .. 'log')
+  redis.call('SADD', KEYS[2], id)
+end
+return 1
