@@ -30,3 +30,4 @@ async def test_async_server_serves_in_the_same_loop() -> None:
     assert any(line.startswith(b'a OK') for line in lines)
     assert b'* 0 EXISTS\r\n' in lines
     assert lines[-1].startswith(b'c OK')
+

@@ -11,7 +11,9 @@ __all__ = ['bind_sockets']
 
 def _bind_one(family: int, address: tuple[Any, ...],
               reuse_port: bool) -> socket.socket:
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # The protocol must be given: asyncio turns off Nagle's algorithm
+    # (TCP_NODELAY) only on sockets that say they are TCP.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         if reuse_port:
