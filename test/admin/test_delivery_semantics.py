@@ -19,9 +19,9 @@ from pymap.admin import services
 from pymap.admin.admin_grpc import AdminStub
 from pymap.admin.admin_pb2 import AppendRequest
 from pymap.testing import ServerThread
+from pymap.testing.rawclient import RawClient
 
 from ..conftest import PASSWORD, USER
-from ..rawclient import RawClient
 
 MESSAGE = b'Subject: delivered\r\n\r\nfrom outside IMAP\r\n'
 

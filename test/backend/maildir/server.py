@@ -8,9 +8,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from pymap.testing import ServerThread
+from pymap.testing.rawclient import RawClient
 
 from ...conftest import PASSWORD, USER, maildir_backend_factory
-from ...rawclient import RawClient
 
 __all__ = ['login', 'maildir_server']
 

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from pymap.backend.maildir.uidlist import read_uidlist
+from pymap.testing.rawclient import RawClient
 
-from ...rawclient import RawClient
 from .dovecot import IMAP_BINARY, make_workdir, run_dovecot
 from .test_cli import pymap_maildir
 

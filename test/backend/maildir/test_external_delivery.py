@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from ...rawclient import RawClient
+from pymap.testing.rawclient import RawClient
+
 from .dovecot import make_workdir, require_dovecot, run_dovecot
 from .server import login, maildir_server
 

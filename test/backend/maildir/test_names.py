@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ...rawclient import RawClient
+from pymap.testing.rawclient import RawClient
+
 from .server import login, maildir_server
 
 MESSAGE = b'Subject: hi\r\n\r\nbody\r\n'

@@ -14,11 +14,15 @@ import pytest
 
 from pymap.interfaces.storage import NewMessage
 from pymap.testing import BackendFactory, ServerThread
+from pymap.testing.conformance import (
+    test_mailboxes,
+    test_store_copy_move,
+    test_updates,
+)
+from pymap.testing.rawclient import RawClient
 
 from ...conftest import redis_backend_factory, require_tool
-from ...rawclient import RawClient
 from ...redis_server import RedisCluster, redis_command
-from ...server import test_mailboxes, test_store_copy_move, test_updates
 from . import open_backend
 
 #: The suites whose tests run here too, and the fixtures of theirs they use.

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from pymap.testing import ServerThread
+from pymap.testing.rawclient import RawClient
 
 from ...conftest import redis_backend_factory, require_tool
-from ...rawclient import RawClient
 from ...redis_server import RedisServer
 
 MESSAGE = b'Subject: kept %d\r\n\r\nacknowledged\r\n'

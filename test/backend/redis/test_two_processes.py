@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from pymap.plugin import load_services
+from pymap.testing.rawclient import RawClient
 
 from ...conftest import PASSWORD, USER
-from ...rawclient import RawClient
 from ...redis_server import RedisServer, free_port, redis_command
 
 #: Keeps the admin service (when installed) off during these tests.

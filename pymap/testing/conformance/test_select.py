@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from pymap.testing import ServerThread
+from pymap.testing.rawclient import RawClient
 
-from ..rawclient import RawClient
 from .messages import ALTERNATIVE, ENCODED, PLAIN
 
 SYSTEM = {b'\\Answered', b'\\Flagged', b'\\Deleted', b'\\Seen', b'\\Draft'}

@@ -13,10 +13,11 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from pymap.config import IMAPConfig
+from pymap.testing import TEST_PASSWORD as PASSWORD
+from pymap.testing import TEST_USER as USER
 from pymap.testing import BackendFactory, ServerThread
+from pymap.testing.rawclient import RawClient
 
-from ..conftest import PASSWORD, USER
-from ..rawclient import RawClient
 from .proxy import proxy_v1
 
 LIMITED = IMAPConfig(max_connections=3, max_connections_per_ip=2,

@@ -12,8 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pymap.testing import ServerThread
-
-from ..rawclient import RawClient
+from pymap.testing.rawclient import RawClient
 
 _COMMANDS = [b'a1 LOGIN testuser testpass', b'a2 SELECT INBOX',
              b'a3 APPEND INBOX {5+}\r\nhello', b'a4 FETCH 1:* (FLAGS)',

@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from ..rawclient import RawClient
+from pymap.testing.rawclient import RawClient
+
 from .messages import PLAIN
 
 

@@ -12,8 +12,9 @@ from collections.abc import Callable
 import pytest
 from imapclient.imap_utf7 import encode as utf7_encode
 
-from ..conftest import PASSWORD, USER
-from ..rawclient import RawClient
+from pymap.testing import TEST_PASSWORD as PASSWORD
+from pymap.testing import TEST_USER as USER
+from pymap.testing.rawclient import RawClient
 
 _LIST_LINE = re.compile(rb'\* (LIST|LSUB) \(([^)]*)\) "/" (.+)\r\n')
 _MESSAGE = b'Subject: test\r\n\r\nbody\r\n'

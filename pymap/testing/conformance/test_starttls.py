@@ -16,10 +16,10 @@ import pytest
 import trustme
 
 from pymap.config import IMAPConfig
+from pymap.testing import TEST_PASSWORD as PASSWORD
+from pymap.testing import TEST_USER as USER
 from pymap.testing import BackendFactory, ServerThread
-
-from ..conftest import PASSWORD, USER
-from ..rawclient import RawClient
+from pymap.testing.rawclient import RawClient
 
 
 @pytest.fixture(scope='module')

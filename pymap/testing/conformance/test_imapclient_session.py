@@ -12,9 +12,9 @@ import imapclient
 import pytest
 from imapclient.exceptions import IMAPClientError
 
-from pymap.testing import ServerThread
-
-from ..conftest import OTHER_USER, PASSWORD, USER
+from pymap.testing import OTHER_USER, ServerThread
+from pymap.testing import TEST_PASSWORD as PASSWORD
+from pymap.testing import TEST_USER as USER
 
 Open = Callable[..., imapclient.IMAPClient]
 

@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from pymap.testing import ServerThread
+from pymap.testing.rawclient import RawClient
 
-from ..rawclient import RawClient
 from .messages import ALTERNATIVE, ENCODED, PLAIN
 
 #: Seconds to wait for a pushed IDLE update before failing.

@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ..rawclient import RawClient
+from pymap.testing.rawclient import RawClient
+
 from .messages import (
     ALTERNATIVE,
     ATTACHMENT,
@@ -96,9 +97,11 @@ def parse_fetch(response: bytes) -> tuple[int, dict[bytes, Value]]:
     items, end = parse_value(response, match.end())
     assert response[end:] == b'\r\n', response
     assert isinstance(items, list) and len(items) % 2 == 0, items
-    pairs = dict(zip(items[::2], items[1::2], strict=True))
-    assert len(pairs) == len(items) // 2, 'an item was repeated'
-    return int(match[1]), pairs  # type: ignore[arg-type]
+    names = [name for name in items[::2] if isinstance(name, bytes)]
+    assert len(names) == len(items) // 2, items
+    pairs = dict(zip(names, items[1::2], strict=True))
+    assert len(pairs) == len(names), 'an item was repeated'
+    return int(match[1]), pairs
 
 
 def fetch(client: RawClient, line: bytes) -> dict[int, dict[bytes, Value]]:
@@ -349,9 +352,10 @@ def test_rfc822_sets_seen_but_rfc822_header_does_not(
         mailbox: RawClient) -> None:
     items = fetch_one(mailbox, b'f FETCH 2 (RFC822.HEADER)')
     assert b'FLAGS' not in items
-    assert b'\\Seen' not in fetch_one(mailbox, b'g FETCH 2 FLAGS')[b'FLAGS']
-    items = fetch_one(mailbox, b'f FETCH 2 (RFC822)')
-    assert b'\\Seen' in items[b'FLAGS']  # type: ignore[operator]
+    before = fetch_one(mailbox, b'g FETCH 2 FLAGS')[b'FLAGS']
+    assert isinstance(before, list) and b'\\Seen' not in before
+    flags = fetch_one(mailbox, b'f FETCH 2 (RFC822)')[b'FLAGS']
+    assert isinstance(flags, list) and b'\\Seen' in flags
 
 
 # -- BINARY -----------------------------------------------------------------

@@ -12,10 +12,10 @@ from collections.abc import Iterator
 import pytest
 
 from pymap.config import IMAPConfig
+from pymap.testing import TEST_PASSWORD as PASSWORD
+from pymap.testing import TEST_USER as USER
 from pymap.testing import BackendFactory, ServerThread
-
-from ..conftest import PASSWORD, USER
-from ..rawclient import RawClient
+from pymap.testing.rawclient import RawClient
 
 MAX_LINE = 1024
 MAX_LITERAL = 2048

@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from ..rawclient import RawClient
+from pymap.testing.rawclient import RawClient
+
 from .messages import ALTERNATIVE, ATTACHMENT, EIGHT_BIT, PLAIN, lf_only
 
 
@@ -208,7 +209,9 @@ def test_append_with_imaplib(imap: imaplib.IMAP4) -> None:
                             ALTERNATIVE)
     assert typ == 'OK' and data[0].startswith(b'[APPENDUID ')
     imap.select('INBOX')
-    typ, data = imap.fetch('1', '(FLAGS BODY.PEEK[])')
+    typ, fetched = imap.fetch('1', '(FLAGS BODY.PEEK[])')
     assert typ == 'OK'
-    assert data[0][1] == ALTERNATIVE
-    assert b'\\Answered' in data[0][0]
+    first = fetched[0]
+    assert isinstance(first, tuple)
+    assert first[1] == ALTERNATIVE
+    assert b'\\Answered' in first[0]

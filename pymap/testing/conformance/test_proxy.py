@@ -16,10 +16,11 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from pymap.config import IMAPConfig
+from pymap.testing import TEST_PASSWORD as PASSWORD
+from pymap.testing import TEST_USER as USER
 from pymap.testing import BackendFactory, ServerThread
+from pymap.testing.rawclient import RawClient
 
-from ..conftest import PASSWORD, USER
-from ..rawclient import RawClient
 from .proxy import proxy_v1, proxy_v2
 
 _LOGIN = b'a LOGIN %s %s' % (USER.encode(), PASSWORD.encode())
