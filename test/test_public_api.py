@@ -16,7 +16,8 @@ PUBLIC_API = {
     'pymap.interfaces.login': {'Identity', 'Login'},
     'pymap.interfaces.users': {'UserRecord', 'UserStore'},
     'pymap.interfaces.backend': {
-        'Backend', 'BackendType', 'Service', 'ServiceType'},
+        'Backend', 'BackendType', 'HealthStatus', 'Service',
+        'ServiceType'},
     'pymap.interfaces.session': {'Done', 'Output', 'Session'},
     'pymap.exceptions': {
         'AuthenticationFailed', 'BadCharset', 'CloseConnection',

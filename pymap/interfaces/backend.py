@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from argparse import ArgumentParser, Namespace
+from dataclasses import dataclass
 from typing import Protocol
 
 from pymap.config import IMAPConfig
@@ -12,7 +13,16 @@ from pymap.config import IMAPConfig
 from .login import Login
 from .users import UserStore
 
-__all__ = ['Backend', 'BackendType', 'Service', 'ServiceType']
+__all__ = ['Backend', 'BackendType', 'HealthStatus', 'Service',
+           'ServiceType']
+
+
+@dataclass(frozen=True, slots=True)
+class HealthStatus:
+    """Whether a backend can serve now, and why not when it cannot."""
+
+    ok: bool
+    detail: str = ''
 
 
 class Backend(Protocol):
@@ -26,6 +36,11 @@ class Backend(Protocol):
     @property
     def users(self) -> UserStore:
         """Manages users (for the admin service)."""
+        ...
+
+    async def health(self) -> HealthStatus:
+        """A cheap check that the store answers, for the admin service's
+        health reports."""
         ...
 
     async def close(self) -> None:

@@ -60,3 +60,8 @@ async def test_deleting_a_user_deletes_the_mail() -> None:
     names = [entry.name for entry in
              await (await users.mailboxes('bob')).list_mailboxes()]
     assert names == ['INBOX']
+
+
+async def test_dict_backend_is_always_healthy() -> None:
+    from pymap.backend.dict import DictBackend
+    assert (await DictBackend(DictUsers()).health()).ok

@@ -15,7 +15,7 @@ from pymap.exceptions import (
     EntityConflict,
     UserNotFound,
 )
-from pymap.interfaces.backend import Backend
+from pymap.interfaces.backend import Backend, HealthStatus
 from pymap.interfaces.users import UserRecord
 
 from .demodata import load_demo_data
@@ -126,6 +126,10 @@ class DictBackend:
         if args.demo_data:
             await load_demo_data(mailboxes)
         return cls(users)
+
+    async def health(self) -> HealthStatus:
+        """Always healthy: the mail is in this process's memory."""
+        return HealthStatus(True)
 
     async def close(self) -> None:
         """Nothing to release: the mail goes with the process."""

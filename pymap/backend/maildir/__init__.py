@@ -12,6 +12,8 @@ from argparse import ArgumentParser, Namespace
 from pathlib import Path
 
 from pymap.config import IMAPConfig
+from pymap.executor import run_blocking
+from pymap.interfaces.backend import Backend, HealthStatus
 
 from .layout import LAYOUTS, MaildirPlusPlus
 from .login import MaildirLogin
@@ -24,9 +26,11 @@ __all__ = ['MaildirBackend']
 class MaildirBackend:
     """Dovecot-compatible maildir store, with users from a users file."""
 
-    def __init__(self, login: MaildirLogin, users: MaildirUsers) -> None:
+    def __init__(self, login: MaildirLogin, users: MaildirUsers,
+                 users_file: Path) -> None:
         self._login = login
         self._users = users
+        self._users_file = users_file
 
     @property
     def login(self) -> MaildirLogin:
@@ -64,17 +68,24 @@ class MaildirBackend:
         users = UsersFile(users_file, base)
         await users.load()
         login = MaildirLogin(users, LAYOUTS[layout], fsync)
-        return cls(login, MaildirUsers(users, login))
+        return cls(login, MaildirUsers(users, login), users_file)
 
     @classmethod
-    async def init(cls, args: Namespace, config: IMAPConfig
-                   ) -> MaildirBackend:
+    async def init(cls, args: Namespace, config: IMAPConfig) -> Backend:
         base_dir = Path(args.base_dir) if args.base_dir else None
         try:
             return await cls.open(Path(args.users_file), base_dir,
                                   args.layout, args.fsync)
         except (OSError, UsersFileError) as exc:
             raise SystemExit(f'pymap maildir: {exc}') from exc
+
+    async def health(self) -> HealthStatus:
+        """Healthy while the users file is there to be read."""
+        try:
+            await run_blocking(self._users_file.stat)
+        except OSError as exc:
+            return HealthStatus(False, f'users file unreadable: {exc}')
+        return HealthStatus(True)
 
     async def close(self) -> None:
         """Nothing to release: every change is already on disk."""

@@ -10,7 +10,7 @@ from argparse import ArgumentParser, ArgumentTypeError, Namespace
 from dataclasses import dataclass, field
 
 from pymap.config import IMAPConfig
-from pymap.interfaces.backend import Backend
+from pymap.interfaces.backend import Backend, HealthStatus
 
 from .connection import ConnectionSettings, RedisClient, connect
 from .context import StoreContext
@@ -23,7 +23,7 @@ from .scripts import Scripts
 from .snapshots import SnapshotCache
 from .users import RedisUsers
 
-__all__ = ['Health', 'RedisBackend', 'RedisSettings']
+__all__ = ['RedisBackend', 'RedisSettings']
 
 _log = logging.getLogger(__name__)
 
@@ -47,20 +47,6 @@ class RedisSettings:
                    args.prefix,
                    LoginSettings(args.users_hash, args.users_key,
                                  args.users_json))
-
-
-@dataclass(frozen=True, slots=True)
-class Health:
-    """What the admin service reports: whether commands reach Redis and
-    whether the notification subscription is live."""
-
-    commands: bool
-    notifications: bool
-    detail: str = ''
-
-    @property
-    def ok(self) -> bool:
-        return self.commands and self.notifications
 
 
 def _prefix(text: str) -> str:
@@ -144,15 +130,18 @@ class RedisBackend:
                                       name='redis-purge')
         return cls(context, RedisUsers(context, records), purging)
 
-    async def health(self) -> Health:
-        """Checks Redis with PING, for the admin service."""
+    async def health(self) -> HealthStatus:
+        """Checks Redis with PING, and that the change notifications are
+        subscribed, for the admin service."""
         try:
             async with asyncio.timeout(_HEALTH_TIMEOUT):
                 await self.client.ping()
         except UNAVAILABLE as exc:
-            return Health(False, self._context.notifier.connected,
-                          f'redis unreachable: {exc}')
-        return Health(True, self._context.notifier.connected)
+            return HealthStatus(False, f'redis unreachable: {exc}')
+        if not self._context.notifier.connected:
+            return HealthStatus(False, 'change notifications not '
+                                       'subscribed')
+        return HealthStatus(True)
 
     async def close(self) -> None:
         """Stops the listener and closes the pool."""

@@ -119,3 +119,14 @@ async def test_unknown_user_and_wrong_authzid(
         PlainCredentials('john', 'pw', 'john'))
     assert identity.name == 'john'
     assert await identity.mailbox_set() is await identity.mailbox_set()
+
+
+async def test_health_follows_the_users_file(tmp_path: Path) -> None:
+    from pymap.backend.maildir import MaildirBackend
+    users_file = tmp_path / 'users.txt'
+    users_file.write_text('john::secret\n')
+    backend = await MaildirBackend.open(users_file)
+    assert (await backend.health()).ok
+    users_file.unlink()
+    status = await backend.health()
+    assert not status.ok and 'users file' in status.detail

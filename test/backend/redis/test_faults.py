@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from pymap.interfaces.backend import HealthStatus
 from pymap.testing import ServerThread
 from pymap.testing.rawclient import RawClient
 
@@ -142,12 +143,12 @@ def test_health_follows_redis(redis: RedisServer,
 
 def wait_health(server: ServerThread, backend: object,
                 expected: bool) -> bool:
-    from pymap.backend.redis import Health, RedisBackend
+    from pymap.backend.redis import RedisBackend
     assert isinstance(backend, RedisBackend)
     deadline = time.monotonic() + RECOVERY_TIMEOUT
     while time.monotonic() < deadline:
         health = server.call(backend.health())
-        assert isinstance(health, Health)
+        assert isinstance(health, HealthStatus)
         if health.ok == expected:
             return True
         time.sleep(0.05)
