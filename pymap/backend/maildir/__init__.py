@@ -26,6 +26,9 @@ __all__ = ['MaildirBackend']
 class MaildirBackend:
     """Dovecot-compatible maildir store, with users from a users file."""
 
+    #: Several processes may serve the same maildirs (``--workers``).
+    shared_store = True
+
     def __init__(self, login: MaildirLogin, users: MaildirUsers,
                  users_file: Path) -> None:
         self._login = login

@@ -67,6 +67,9 @@ def _template(text: str) -> str:
 class RedisBackend:
     """Mail in Redis or Redis Cluster, shared by many processes."""
 
+    #: Several processes may serve the same store (``--workers``).
+    shared_store = True
+
     def __init__(self, context: StoreContext, users: RedisUsers,
                  purging: asyncio.Task[None]) -> None:
         self._context = context

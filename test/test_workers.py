@@ -1,0 +1,83 @@
+"""``--workers``: several processes share the port, and a change made
+through one worker reaches IDLE clients served by the others."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pymap.testing import TEST_PASSWORD, TEST_USER
+from pymap.testing.rawclient import RawClient
+
+WORKERS = 3
+CLIENTS = 8
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def workers(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    users = tmp_path / 'users.txt'
+    users.write_text(f'{TEST_USER}::{TEST_PASSWORD}\n')
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, '-m', 'pymap', '--host', '127.0.0.1', '--port',
+         str(port), '--no-admin', '--workers', str(WORKERS), 'maildir',
+         str(users)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(('127.0.0.1', port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    yield proc, port
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait(10)
+
+
+def _children(pid: int) -> set[int]:
+    path = Path(f'/proc/{pid}/task/{pid}/children')
+    return {int(child) for child in path.read_text().split()}
+
+
+def _login_select(port: int) -> RawClient:
+    client = RawClient('127.0.0.1', port)
+    client.command(b'a LOGIN %s %s' % (TEST_USER.encode(),
+                                       TEST_PASSWORD.encode()))
+    client.command(b'b SELECT INBOX')
+    return client
+
+
+def test_updates_reach_idle_clients_of_every_worker(
+        workers: tuple[subprocess.Popen[bytes], int]) -> None:
+    proc, port = workers
+    assert len(_children(proc.pid)) == WORKERS
+    idlers = [_login_select(port) for _ in range(CLIENTS)]
+    for idler in idlers:
+        idler.send(b'i IDLE\r\n')
+        assert idler.readline().startswith(b'+ ')
+    writer = _login_select(port)
+    message = b'Subject: across workers\r\n\r\nhello\r\n'
+    lines = writer.command(b'w APPEND INBOX {%d+}\r\n%s'
+                           % (len(message), message))
+    assert lines[-1].startswith(b'w OK')
+    for idler in idlers:
+        assert idler.readline() == b'* 1 EXISTS\r\n'
+        idler.close()
+    writer.close()
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(20) == 0
