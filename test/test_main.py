@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import imaplib
 import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -15,12 +13,7 @@ import pytest
 from pymap.main import build_parser
 from pymap.plugin import load_backends
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        port: int = sock.getsockname()[1]
-        return port
+from .processes import free_port, wait_for_port
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -70,18 +63,12 @@ def test_parser_accepts_original_shape() -> None:
 
 @pytest.fixture
 def demo_server() -> Iterator[tuple[subprocess.Popen[bytes], int]]:
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, '-m', 'pymap', '--host', '127.0.0.1', '--port',
          str(port), 'dict', '--demo-data'],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(('127.0.0.1', port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.05)
+    wait_for_port(port, proc)
     yield proc, port
     if proc.poll() is None:
         proc.kill()

@@ -19,26 +19,13 @@ from pathlib import Path
 import pytest
 import trustme
 
+from .processes import free_port, wait_for_port
+
 Spawn = Callable[..., tuple[subprocess.Popen[bytes], int]]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
-def _wait_for_port(port: int, proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, 'server exited early'
-        try:
-            socket.create_connection(('127.0.0.1', port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise TimeoutError(port)
 
 
 @pytest.fixture
@@ -48,7 +35,7 @@ def spawn(tmp_path: Path) -> Iterator[Spawn]:
     def start(*options: str, wait_port: int | None = None,
               env: dict[str, str] | None = None
               ) -> tuple[subprocess.Popen[bytes], int]:
-        port = _free_port()
+        port = free_port()
         log = (tmp_path / f'server{len(procs)}.log').open('wb')
         proc = subprocess.Popen(
             [sys.executable, '-m', 'pymap', '--host', '127.0.0.1',
@@ -57,7 +44,7 @@ def spawn(tmp_path: Path) -> Iterator[Spawn]:
             env={**os.environ, **(env or {})})
         log.close()
         procs.append(proc)
-        _wait_for_port(wait_port or port, proc)
+        wait_for_port(wait_port or port, proc)
         return proc, port
 
     yield start
@@ -93,7 +80,7 @@ def test_implicit_tls_and_reload_on_sighup(
         tmp_path: Path) -> None:
     first_ca = certs('server')
     pem = str(tmp_path / 'server.pem')
-    tls_port = _free_port()
+    tls_port = free_port()
     proc, _ = spawn('--cert', pem, '--key', pem, '--tls', '--tls-port',
                     str(tls_port), wait_port=tls_port)
     client = imaplib.IMAP4_SSL('127.0.0.1', tls_port,

@@ -4,10 +4,8 @@ through one worker reaches IDLE clients served by the others."""
 from __future__ import annotations
 
 import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,33 +14,24 @@ import pytest
 from pymap.testing import TEST_PASSWORD, TEST_USER
 from pymap.testing.rawclient import RawClient
 
+from .processes import free_port, wait_for_port
+
 WORKERS = 3
 CLIENTS = 8
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.fixture
 def workers(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
     users = tmp_path / 'users.txt'
     users.write_text(f'{TEST_USER}::{TEST_PASSWORD}\n')
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, '-m', 'pymap', '--host', '127.0.0.1', '--port',
          str(port), '--no-admin', '--workers', str(WORKERS), 'maildir',
          str(users)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(('127.0.0.1', port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.05)
+    wait_for_port(port, proc)
     yield proc, port
     if proc.poll() is None:
         proc.kill()

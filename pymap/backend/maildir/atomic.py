@@ -32,9 +32,11 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def write_new(path: Path, data: bytes, fsync: bool) -> None:
-    """Creates *path* (which must not exist) with *data*."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+def write_to(path: Path, data: bytes, fsync: bool, flags: int,
+             mode: int = 0o600) -> None:
+    """Opens *path* with *flags*, writes all of *data* and, with *fsync*,
+    waits until it is on disk."""
+    fd = os.open(path, os.O_WRONLY | flags, mode)
     try:
         view = memoryview(data)
         while view:
@@ -43,6 +45,11 @@ def write_new(path: Path, data: bytes, fsync: bool) -> None:
             os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def write_new(path: Path, data: bytes, fsync: bool) -> None:
+    """Creates *path* (which must not exist) with *data*."""
+    write_to(path, data, fsync, os.O_CREAT | os.O_EXCL)
 
 
 def write_atomic(path: Path, data: bytes, fsync: bool,

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .atomic import write_atomic
+from .atomic import write_atomic, write_to
 
 __all__ = ['UIDLIST_FILE', 'UidList', 'append_records', 'parse_uidlist',
            'read_uidlist', 'render_record', 'write_uidlist']
@@ -159,12 +159,4 @@ def append_records(maildir: Path, records: Iterable[tuple[int, str]],
                    fsync: bool) -> None:
     """Appends new ``(uid, base)`` records in one write."""
     data = b''.join(render_record(uid, base) for uid, base in records)
-    fd = os.open(maildir / UIDLIST_FILE, os.O_WRONLY | os.O_APPEND)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        if fsync:
-            os.fsync(fd)
-    finally:
-        os.close(fd)
+    write_to(maildir / UIDLIST_FILE, data, fsync, os.O_APPEND)
