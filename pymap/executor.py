@@ -23,8 +23,8 @@ __all__ = ['MAX_WORKERS', 'run_blocking']
 _P = ParamSpec('_P')
 _T = TypeVar('_T')
 
-#: Threads in the shared pool: enough to overlap disk waits, few enough
-#: that a burst of clients cannot exhaust the process.
+#: How many threads the shared pool has. Enough to overlap disk waits,
+#: few enough that a burst of clients cannot exhaust the process.
 MAX_WORKERS = min(32, (os.cpu_count() or 1) + 4)
 
 _lock = threading.Lock()

@@ -34,7 +34,8 @@ PUBLIC_API = {
         'OTHER_USER', 'TEST_PASSWORD', 'TEST_USER', 'AsyncServer',
         'BackendFactory', 'ServerThread'},
     'pymap.testing.plugin': {
-        'backend', 'config', 'connect', 'imap', 'raw', 'server'},
+        'backend', 'clear_passwords', 'config', 'connect', 'imap', 'raw',
+        'server'},
 }
 
 

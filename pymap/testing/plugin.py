@@ -11,6 +11,11 @@ and returns a :data:`~pymap.testing.BackendFactory`; the backend it builds
 must have the users :data:`~pymap.testing.TEST_USER` and
 :data:`~pymap.testing.OTHER_USER`, password
 :data:`~pymap.testing.TEST_PASSWORD`, each with an empty INBOX.
+
+A backend that keeps only password hashes cannot answer CRAM-MD5, which
+needs the clear password; it declares so with ``backend_factory.
+clear_passwords = False``, and the suite then checks that CRAM-MD5 is
+refused cleanly instead.
 """
 
 from __future__ import annotations
@@ -28,7 +33,8 @@ from pymap.config import IMAPConfig
 from . import TEST_PASSWORD, TEST_USER, BackendFactory, ServerThread
 from .rawclient import RawClient
 
-__all__ = ['backend', 'config', 'connect', 'imap', 'raw', 'server']
+__all__ = ['backend', 'clear_passwords', 'config', 'connect', 'imap', 'raw',
+           'server']
 
 Connect = Callable[..., imaplib.IMAP4]
 
@@ -59,6 +65,16 @@ def backend(request: pytest.FixtureRequest,
         raise pytest.UsageError(
             'the conformance suite needs --pymap-backend=MODULE:ATTRIBUTE')
     return _load_factory_maker(spec)(tmp_path)
+
+
+@pytest.fixture
+def clear_passwords(request: pytest.FixtureRequest) -> bool:
+    """Whether the backend can give CRAM-MD5 the clear password, as the
+    ``--pymap-backend`` callable declares (default: it can)."""
+    spec = request.config.getoption('pymap_backend')
+    if not spec:
+        return True
+    return bool(getattr(_load_factory_maker(spec), 'clear_passwords', True))
 
 
 @pytest.fixture

@@ -249,9 +249,17 @@ def _cram_md5(raw: RawClient, password: str) -> list[bytes]:
     return raw.until_tagged(b'a')
 
 
-def test_authenticate_cram_md5(raw: RawClient) -> None:
-    raw.expect(_cram_md5(raw, PASSWORD), [rb'a OK .*\r\n'])
-    assert _authenticated(raw)
+def _cram_md5_outcome(clear_passwords: bool) -> list[bytes]:
+    """CRAM-MD5 succeeds where the backend has clear passwords, and is
+    refused like a wrong password where it keeps only hashes."""
+    return [rb'a OK .*\r\n'] if clear_passwords \
+        else [rb'a NO \[AUTHENTICATIONFAILED\] .*\r\n']
+
+
+def test_authenticate_cram_md5(raw: RawClient,
+                               clear_passwords: bool) -> None:
+    raw.expect(_cram_md5(raw, PASSWORD), _cram_md5_outcome(clear_passwords))
+    assert _authenticated(raw) == clear_passwords
 
 
 def test_authenticate_cram_md5_wrong_password(raw: RawClient) -> None:
@@ -261,13 +269,13 @@ def test_authenticate_cram_md5_wrong_password(raw: RawClient) -> None:
 
 
 def test_authenticate_cram_md5_initial_response_is_bad(
-        raw: RawClient) -> None:
+        raw: RawClient, clear_passwords: bool) -> None:
     """RFC 4959 §3: a server-first mechanism takes no initial
     response."""
     initial = b64encode(b'testuser 0123456789abcdef0123456789abcdef')
     raw.expect(raw.command(b'a AUTHENTICATE CRAM-MD5 ' + initial),
                [rb'a BAD .*\r\n'])
-    raw.expect(_cram_md5(raw, PASSWORD), [rb'a OK .*\r\n'])
+    raw.expect(_cram_md5(raw, PASSWORD), _cram_md5_outcome(clear_passwords))
 
 
 def test_authenticate_login_initial_username(raw: RawClient) -> None:
@@ -329,8 +337,14 @@ def test_authenticate_imaplib_plain(connect: Connect) -> None:
     assert client.select('INBOX')[0] == 'OK'
 
 
-def test_authenticate_imaplib_cram_md5(connect: Connect) -> None:
+def test_authenticate_imaplib_cram_md5(connect: Connect,
+                                      clear_passwords: bool) -> None:
     client = connect(login=False)
+    if not clear_passwords:
+        with pytest.raises(imaplib.IMAP4.error,
+                           match='AUTHENTICATIONFAILED'):
+            client.login_cram_md5(USER, PASSWORD)
+        return
     typ, _ = client.login_cram_md5(USER, PASSWORD)
     assert typ == 'OK'
     assert client.namespace()[0] == 'OK'
