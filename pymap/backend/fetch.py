@@ -23,26 +23,29 @@ _ALIASES = {
 Renderer = Callable[[FetchAttribute, MessageContent], bytes]
 
 
-def render_fetch(seq: int, attributes: Sequence[FetchAttribute],
+def render_fetch(seq: int, uid: int, attributes: Sequence[FetchAttribute],
                  flags: Sequence[bytes],
-                 message: MessageMeta | StoredMessage) -> bytes:
-    """One untagged FETCH response for a message."""
+                 message: MessageMeta | StoredMessage | None) -> bytes:
+    """One untagged FETCH response for a message; *message* may be
+    ``None`` when only UID and FLAGS are asked for."""
     meta = message.meta if isinstance(message, StoredMessage) else message
     content = message.content if isinstance(message, StoredMessage) \
         else None
-    items = [_render_item(attr, meta, flags, content)
+    items = [_render_item(attr, uid, flags, meta, content)
              for attr in attributes]
     return b'* %d FETCH (%s)\r\n' % (seq, b' '.join(items))
 
 
-def _render_item(attr: FetchAttribute, meta: MessageMeta,
-                 flags: Sequence[bytes],
+def _render_item(attr: FetchAttribute, uid: int, flags: Sequence[bytes],
+                 meta: MessageMeta | None,
                  content: MessageContent | None) -> bytes:
     name = attr.name
     if name == b'UID':
-        return b'UID %d' % meta.uid
+        return b'UID %d' % uid
     if name == b'FLAGS':
         return b'FLAGS ' + render_flags(flags)
+    if meta is None:
+        raise ValueError(f'{name!r} needs the message loaded.')
     if name == b'INTERNALDATE':
         return b'INTERNALDATE ' + format_datetime(meta.internal_date)
     if name == b'RFC822.SIZE':

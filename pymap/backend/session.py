@@ -259,18 +259,34 @@ class BaseSession(MailboxCommands):
         if any(attr.sets_seen for attr in attributes) and not view.readonly:
             attributes = await self._mark_seen(mailbox, view, uids,
                                                attributes)
-        need_content = any(attr.needs_content for attr in attributes)
         missing = set(uids)
-        async for message in mailbox.load(uids, need_content):
-            uid = _meta(message).uid
+        async for uid, message in self._fetched(mailbox, uids, attributes):
             missing.discard(uid)
-            yield render_fetch(view.seq_of(uid), attributes,
+            yield render_fetch(view.seq_of(uid), uid, attributes,
                                view.flags_of(uid), message)
         async for item in self._after(cmd, Done('FETCH completed.'),
                                       allow_expunge=cmd.uid):
             if isinstance(item, Done) and missing and not cmd.uid:
                 raise ExpungeIssued()
             yield item
+
+    @staticmethod
+    async def _fetched(mailbox: Mailbox, uids: Sequence[int],
+                       attributes: tuple[FetchAttribute, ...]
+                       ) -> AsyncIterator[tuple[int, MessageMeta
+                                                | StoredMessage | None]]:
+        """The messages to render, loaded one at a time only when an item
+        needs more than the UID and flags the view already holds; messages
+        expunged meanwhile are left out either way."""
+        if not any(attr.needs_message for attr in attributes):
+            present = (await mailbox.snapshot()).flags
+            for uid in uids:
+                if uid in present:
+                    yield uid, None
+            return
+        need_content = any(attr.needs_content for attr in attributes)
+        async for message in mailbox.load(uids, need_content):
+            yield _meta(message).uid, message
 
     async def _mark_seen(self, mailbox: Mailbox, view: SelectedView,
                          uids: Sequence[int],

@@ -23,8 +23,8 @@ _MACROS = {
     b'FULL': (b'FLAGS', b'INTERNALDATE', b'RFC822.SIZE', b'ENVELOPE',
               b'BODY'),
 }
-_CONTENT_FREE = frozenset({b'FLAGS', b'UID', b'INTERNALDATE',
-                           b'RFC822.SIZE'})
+_VIEW_ONLY = frozenset({b'FLAGS', b'UID'})
+_CONTENT_FREE = _VIEW_ONLY | {b'INTERNALDATE', b'RFC822.SIZE'}
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +69,12 @@ class FetchAttribute:
     def needs_content(self) -> bool:
         """Whether the message content must be loaded to answer it."""
         return self.name not in _CONTENT_FREE
+
+    @property
+    def needs_message(self) -> bool:
+        """Whether anything beyond the UID and flags the session already
+        knows is needed (INTERNALDATE, RFC822.SIZE or content)."""
+        return self.name not in _VIEW_ONLY
 
     def response_name(self) -> bytes:
         """The item name used in the FETCH response, e.g.
