@@ -125,7 +125,7 @@ class Connection:
         at once when it waits for a command, else once the command in
         progress has finished."""
         self._closing = True
-        if not self._busy:
+        if not (self._busy or self.stream.mid_command):
             self.stream.shutdown(_SHUTDOWN_BYE)
 
     async def _bye(self, text: str, code: bytes | None = None) -> None:

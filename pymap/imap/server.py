@@ -4,6 +4,7 @@ connection limits, behind an optional PROXY protocol header."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import socket
 import ssl
@@ -32,23 +33,36 @@ class IMAPServer:
             config.max_login_failures, config.login_failure_window))
         self._limiter = ConnectionLimiter(config.max_connections,
                                           config.max_connections_per_ip)
-        self._connections: dict[Connection, asyncio.Task[None]] = {}
+        self._connections: set[Connection] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._closing = False
 
     async def _handle(self, reader: asyncio.StreamReader,
                       writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None  # a start_server callback runs in a task
+        self._tasks.add(task)
+        try:
+            await self._accept(reader, writer)
+        finally:
+            self._tasks.discard(task)
+
+    async def _accept(self, reader: asyncio.StreamReader,
+                      writer: asyncio.StreamWriter) -> None:
+        if self._closing:
+            await _refuse(writer, 'Server shutting down.')
+            return
         try:
             client = await identify_client(reader, writer, self.config)
         except ProxyHeaderError as exc:
             _log.warning('connection refused from %s: bad PROXY header: %s',
                          writer.get_extra_info('peername'), exc)
-            writer.close()
+            await _refuse(writer, None)
             return
         refusal = self._limiter.acquire(client.address)
         if refusal is not None:
             _log.warning('connection refused from %s: %s', client, refusal)
-            writer.write(bytes(Response(b'*', b'BYE', refusal,
-                                        b'UNAVAILABLE')))
-            writer.close()
+            await _refuse(writer, refusal)
             return
         try:
             await self._serve(client, reader, writer)
@@ -60,13 +74,11 @@ class IMAPServer:
         _log.info('connection opened from %s', client)
         stream = IMAPStream(reader, writer, self.config)
         connection = Connection(stream, self._state, client)
-        task = asyncio.current_task()
-        if task is not None:
-            self._connections[connection] = task
+        self._connections.add(connection)
         try:
             await connection.run()
         finally:
-            self._connections.pop(connection, None)
+            self._connections.discard(connection)
             _log.info('connection closed from %s', client)
 
     async def start(self, sockets: list[socket.socket], *,
@@ -85,9 +97,21 @@ class IMAPServer:
 
     async def close_connections(self) -> None:
         """Says ``BYE`` to every connection, letting commands in progress
-        finish within the configured grace period."""
-        tasks = list(self._connections.values())
+        finish within the configured grace period; connections that
+        arrive meanwhile are turned away."""
+        self._closing = True
         for connection in list(self._connections):
             connection.shutdown()
-        if tasks:
-            await asyncio.wait(tasks, timeout=self.config.shutdown_grace)
+        if self._tasks:
+            await asyncio.wait(set(self._tasks),
+                               timeout=self.config.shutdown_grace)
+
+
+async def _refuse(writer: asyncio.StreamWriter, reason: str | None) -> None:
+    """Closes a connection that will not be served, with a ``BYE`` giving
+    the reason when there is one."""
+    if reason is not None:
+        writer.write(bytes(Response(b'*', b'BYE', reason, b'UNAVAILABLE')))
+    writer.close()
+    with contextlib.suppress(ConnectionError, OSError):
+        await writer.wait_closed()

@@ -76,6 +76,12 @@ class IMAPStream:
             raise ClientClosed()
         self.framer.feed(data)
 
+    @property
+    def mid_command(self) -> bool:
+        """Whether a command's literal has been accepted and the rest of
+        the command is still arriving."""
+        return self._literal_total > 0
+
     async def read_command(self) -> Command | InvalidCommand | Response:
         """The next command; a :class:`Response` when input was refused
         before it could be parsed (over-long line or literal)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import socket
+import threading
 import time
 from collections.abc import Callable, Iterator
 
@@ -164,3 +165,31 @@ def test_shutdown_says_bye_to_waiting_and_idling_clients(
     finally:
         waiting.close()
         idling.close()
+
+
+
+def test_shutdown_lets_a_command_in_flight_finish(
+        backend: BackendFactory) -> None:
+    config = dataclasses.replace(LIMITED, proxy_protocol=None,
+                                 autologout=60, preauth_timeout=60)
+    server = ServerThread(backend, config)
+    server.start()
+    busy = RawClient(server.host, server.port)
+    idle = RawClient(server.host, server.port)
+    stopper = threading.Thread(target=server.stop)
+    bye = b'* BYE [UNAVAILABLE] Server shutting down.\r\n'
+    try:
+        busy.command(b'a LOGIN %s %s' % (USER.encode(), PASSWORD.encode()))
+        message = b'Subject: late\r\n\r\nstill delivered\r\n'
+        busy.send(b'b APPEND INBOX {%d}\r\n' % len(message))
+        assert busy.readline().startswith(b'+ ')
+        stopper.start()
+        assert idle.readline() == bye  # the shutdown has begun
+        busy.send(message + b'\r\n')
+        assert busy.readline().startswith(b'b OK [APPENDUID ')
+        assert busy.readline() == bye
+        assert busy.readline() == b''
+    finally:
+        busy.close()
+        idle.close()
+        stopper.join(30)
