@@ -1,0 +1,142 @@
+"""Runs the yardstick (``../shared/bench/imapbench.py``) against pymap on
+each backend and against the peers that are installed, A B A B, with the
+server pinned to CPU 0 and the client to CPU 1, and writes the medians to
+``doc/performance.md``.
+
+    python bench/run.py [--rounds 2] [--duration 5] [--servers ...]
+        [--old-pymap /path/to/venv/bin/pymap] [--redis-url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from servers import (
+    BENCH_PASSWORD,
+    BENCH_USER,
+    Server,
+    dovecot_available,
+    start_server,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+YARDSTICK = ROOT.parent / 'shared' / 'bench' / 'imapbench.py'
+SCENARIOS = ('append', 'fetch-headers', 'fetch-body', 'search-subject',
+             'search-body', 'store', 'concurrent', 'idle-fanout')
+Results = dict[str, dict[str, list[float]]]
+
+
+def _measure(server: Server, args: argparse.Namespace) -> dict[str, float]:
+    argv = [sys.executable, str(YARDSTICK), '--port', str(server.port),
+            '--user', BENCH_USER, '--password', BENCH_PASSWORD,
+            '--label', server.label, '--duration', str(args.duration),
+            '--rss-pid', str(server.pid), '--rss-tree', '--server-cpu', '0']
+    if shutil.which('taskset'):
+        argv = ['taskset', '-c', '1', *argv]
+    result = subprocess.run(argv, capture_output=True, text=True,
+                            check=False, timeout=3600)
+    if result.returncode != 0:
+        raise RuntimeError(f'{server.label}: {result.stderr.strip()}')
+    output = result.stdout
+    values: dict[str, float] = {}
+    for line in output.splitlines():
+        entry = json.loads(line)
+        scenario = entry.get('scenario')
+        if scenario == 'idle-fanout':
+            values[scenario] = entry['p99_ms']
+        elif scenario:
+            values[scenario] = entry['ops_s']
+        if 'rss_peak_kb' in entry:
+            values['peak memory'] = max(values.get('peak memory', 0.0),
+                                        entry['rss_peak_kb'] / 1024)
+    return values
+
+
+def _servers(args: argparse.Namespace) -> list[str]:
+    servers = [f'pymap-{backend}' for backend in ('dict', 'maildir')]
+    if args.redis_url:
+        servers.append('pymap-redis')
+    if dovecot_available():
+        servers.append('dovecot')
+    if args.old_pymap:
+        # Its maildir backend keeps users in passwd/shadow files of its own
+        # making; the dict backend is the comparable one to start.
+        servers.append('pymap-0.36.7-dict')
+    return args.servers or servers
+
+
+def _run_all(args: argparse.Namespace) -> Results:
+    results: Results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        Path(tmp).chmod(0o755)  # Dovecot's unprivileged processes look in
+        for round_number in range(args.rounds):
+            for kind in _servers(args):
+                work = Path(tmp) / f'{kind}-{round_number}'
+                with start_server(kind, work, 0, args.redis_url,
+                                  args.old_pymap) as server:
+                    measured = _measure(server, args)
+                for key, value in measured.items():
+                    results.setdefault(kind, {}).setdefault(
+                        key, []).append(value)
+                print(kind, json.dumps(measured), flush=True)
+    return results
+
+
+def _table(results: Results) -> str:
+    kinds = list(results)
+    rows = [*SCENARIOS, 'peak memory']
+    lines = ['| scenario | ' + ' | '.join(kinds) + ' |',
+             '|---|' + '---|' * len(kinds)]
+    for row in rows:
+        cells = []
+        for kind in kinds:
+            values = results[kind].get(row)
+            cells.append(f'{statistics.median(values):,.1f}'
+                         if values else 'n/a')
+        lines.append(f'| {row} | ' + ' | '.join(cells) + ' |')
+    return '\n'.join(lines)
+
+
+def _write(results: Results, args: argparse.Namespace) -> None:
+    machine = (f'{platform.machine()}, {platform.processor() or "cpu"}, '
+               f'Python {platform.python_version()}, Linux '
+               f'{platform.release()}')
+    text = f'''# Performance
+
+Measured on {date.today().isoformat()} by `bench/run.py` ({machine}):
+server pinned to CPU 0, the yardstick client to CPU 1, medians of
+{args.rounds} alternating rounds of {args.duration} s per scenario.
+Throughput is operations per second (messages per second for append and
+fetch-headers, sessions per second for concurrent); idle-fanout is the p99
+latency in ms; peak memory is the server's peak RSS in MiB.
+
+{_table(results)}
+'''
+    (ROOT / 'doc' / 'performance.md').write_text(text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument('--rounds', type=int, default=2)
+    parser.add_argument('--duration', type=float, default=5.0)
+    parser.add_argument('--servers', nargs='*')
+    parser.add_argument('--old-pymap', metavar='SCRIPT',
+                        help="the pymap script of a venv with "
+                             "pymap==0.36.7")
+    parser.add_argument('--redis-url', metavar='URL',
+                        help='a Redis for the redis backend')
+    args = parser.parse_args()
+    _write(_run_all(args), args)
+
+
+if __name__ == '__main__':
+    main()
