@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import shutil
 import statistics
@@ -106,10 +107,17 @@ def _table(results: Results) -> str:
     return '\n'.join(lines)
 
 
+def _memory_gib() -> int:
+    for line in Path('/proc/meminfo').read_text().splitlines():
+        if line.startswith('MemTotal:'):
+            return round(int(line.split()[1]) / 1024 / 1024)
+    return 0
+
+
 def _write(results: Results, args: argparse.Namespace) -> None:
-    machine = (f'{platform.machine()}, {platform.processor() or "cpu"}, '
-               f'Python {platform.python_version()}, Linux '
-               f'{platform.release()}')
+    machine = (f'{os.cpu_count()} cores, {_memory_gib()} GiB, '
+               f'{platform.machine()}, Python {platform.python_version()}, '
+               f'Linux {platform.release()}')
     text = f'''# Performance
 
 Measured on {date.today().isoformat()} by `bench/run.py` ({machine}):

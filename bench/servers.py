@@ -1,0 +1,170 @@
+"""Starts the servers the benchmark compares, each on a free loopback
+port with a ``bench``/``benchpass`` account: pymap on each backend, and the
+peers when installed (Dovecot, and the original pymap in its own venv)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ['BENCH_PASSWORD', 'BENCH_USER', 'Server', 'start_server']
+
+BENCH_USER = 'bench'
+BENCH_PASSWORD = 'benchpass'
+DOVECOT_IMAP = '/usr/sbin/dovecot'
+DOVECOT_USER = 'pymaptest'
+
+
+@dataclass
+class Server:
+    """A running server under test."""
+
+    label: str
+    port: int
+    pid: int
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _wait(port: int, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            socket.create_connection(('127.0.0.1', port), timeout=1).close()
+            return
+        time.sleep(0.1)
+    raise TimeoutError(f'nothing listens on port {port}')
+
+
+def _pinned(cpu: int | None, argv: list[str]) -> list[str]:
+    if cpu is None or not shutil.which('taskset'):
+        return argv
+    return ['taskset', '-c', str(cpu), *argv]
+
+
+def _pymap_argv(command: list[str], port: int, backend: str,
+                work: Path, redis_url: str | None) -> list[str]:
+    base = [*command, '--host', '127.0.0.1', '--port', str(port)]
+    if backend == 'dict':
+        return [*base, 'dict', '--demo-user', BENCH_USER,
+                '--demo-password', BENCH_PASSWORD]
+    if backend == 'maildir':
+        users = work / 'users.txt'
+        users.write_text(f'{BENCH_USER}::{BENCH_PASSWORD}\n')
+        return [*base, 'maildir', str(users)]
+    if backend == 'redis':
+        assert redis_url is not None
+        subprocess.run(['redis-cli', '-u', redis_url, 'SET', BENCH_USER,
+                        BENCH_PASSWORD], check=True, capture_output=True)
+        return [*base, 'redis', redis_url]
+    raise ValueError(backend)
+
+
+def _dovecot_config(work: Path, port: int) -> Path:
+    mail = work / 'mail'
+    mail.mkdir()
+    (work / 'passwd').write_text(f'{BENCH_USER}:{{PLAIN}}{BENCH_PASSWORD}\n')
+    entry = pwd.getpwnam(DOVECOT_USER)
+    shutil.chown(mail, entry.pw_uid, entry.pw_gid)
+    config = work / 'dovecot.conf'
+    config.write_text(f'''\
+protocols = imap
+listen = 127.0.0.1
+base_dir = {work}/run
+state_dir = {work}/state
+log_path = {work}/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+first_valid_uid = 1
+mail_location = maildir:{mail}/%u
+mail_uid = {entry.pw_uid}
+mail_gid = {entry.pw_gid}
+protocol imap {{
+  mail_max_userip_connections = 10000
+}}
+passdb {{
+  driver = passwd-file
+  args = {work}/passwd
+}}
+userdb {{
+  driver = static
+  args = uid={entry.pw_uid} gid={entry.pw_gid} home={mail}/%u
+}}
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+''')
+    return config
+
+
+@contextlib.contextmanager
+def _process(argv: list[str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    with log.open('wb') as out:
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(10)
+
+
+@contextlib.contextmanager
+def start_server(kind: str, work: Path, cpu: int | None,
+                 redis_url: str | None = None,
+                 old_pymap: str | None = None) -> Iterator[Server]:
+    """Runs one server: ``pymap-<backend>``, ``dovecot``, or
+    ``pymap-0.36.7-<backend>`` (*old_pymap* is that version's ``pymap``
+    script, installed in a venv of its own)."""
+    port = _free_port()
+    work.mkdir(parents=True, exist_ok=True)
+    if kind == 'dovecot':
+        config = _dovecot_config(work, port)
+        argv = _pinned(cpu, [DOVECOT_IMAP, '-F', '-c', str(config)])
+    elif kind.startswith('pymap-0.36.7-'):
+        assert old_pymap is not None
+        argv = _pinned(cpu, _pymap_argv(
+            [old_pymap, '--no-service', 'admin'], port,
+            kind.rsplit('-', 1)[1], work, redis_url))
+    else:
+        argv = _pinned(cpu, _pymap_argv(
+            [sys.executable, '-m', 'pymap', '--no-admin'], port,
+            kind.removeprefix('pymap-'), work, redis_url))
+    with _process(argv, work / 'server.log') as proc:
+        _wait(port)
+        yield Server(kind, port, proc.pid)
+
+
+def dovecot_available() -> bool:
+    """Whether Dovecot and its unprivileged mail user are here."""
+    try:
+        pwd.getpwnam(DOVECOT_USER)
+    except KeyError:
+        return False
+    return os.path.exists(DOVECOT_IMAP) and os.geteuid() == 0
