@@ -117,7 +117,7 @@ def edit_users(path: Path, base: Path, name: str,
     the file's dot-lock and atomically. Raises :exc:`UsersFileError` when
     the result would not load."""
     with DotLock(path):
-        lines = path.read_bytes().decode('utf-8').splitlines()
+        lines = _read_text(path).splitlines()
         index = next((number for number, text in enumerate(lines)
                       if _name_of(text.removesuffix('\r')) == name), None)
         if index is None and line is not None:
@@ -136,11 +136,21 @@ def _signature(path: Path) -> tuple[int, int, int]:
     return stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
+def _read_text(path: Path) -> str:
+    """The file's text; a file that does not exist yet has no lines."""
+    try:
+        return path.read_bytes().decode('utf-8')
+    except FileNotFoundError:
+        return ''
+
+
 def _load(path: Path, base: Path
-          ) -> tuple[tuple[int, int, int], dict[str, User]]:
-    signature = _signature(path)
-    text = path.read_bytes().decode('utf-8')
-    return signature, parse_users(text, str(path), base)
+          ) -> tuple[tuple[int, int, int] | None, dict[str, User]]:
+    try:
+        signature: tuple[int, int, int] | None = _signature(path)
+    except FileNotFoundError:
+        signature = None
+    return signature, parse_users(_read_text(path), str(path), base)
 
 
 class UsersFile:
@@ -166,11 +176,21 @@ class UsersFile:
         except UnicodeDecodeError as exc:
             raise UsersFileError(str(self.path), 0,
                                  'not UTF-8 text') from exc
+        if self._signature is None:
+            _log.warning('users file %s does not exist yet: no users until '
+                         'it is created (pymap-admin user set creates it)',
+                         self.path)
 
     async def users(self) -> dict[str, User]:
         """Every account, after re-reading a changed file."""
         try:
             signature = await run_blocking(_signature, self.path)
+        except FileNotFoundError:
+            if self._signature is not None:
+                _log.error('users file %s is gone; keeping the previous '
+                           'users', self.path)
+            return self._users
+        try:
             if signature != self._signature:
                 self._signature = signature
                 await self.load()

@@ -142,13 +142,22 @@ def test_malformed_users_file_stops_start_up(tmp_path: Path, content: str,
     assert 'Traceback' not in finished.stderr
 
 
-def test_missing_users_file(tmp_path: Path) -> None:
-    finished = subprocess.run(
-        [sys.executable, '-m', 'pymap', 'maildir',
-         str(tmp_path / 'nope.txt')], capture_output=True, text=True,
-        timeout=30, check=False)
-    assert finished.returncode == 1
-    assert 'No such file or directory' in finished.stderr
+def test_missing_users_file_starts_with_no_users(tmp_path: Path) -> None:
+    """A fresh install (e.g. an empty Docker volume) starts, so that
+    ``pymap-admin user set`` can create the first account."""
+    proc = subprocess.Popen(
+        [sys.executable, '-m', 'pymap', '--port', '0', '--no-admin',
+         'maildir', str(tmp_path / 'nope.txt')],
+        stderr=subprocess.PIPE, text=True)
+    assert proc.stderr is not None
+    try:
+        lines = iter(proc.stderr.readline, '')
+        assert any('does not exist yet' in line for line in lines)
+    finally:
+        proc.terminate()
+        proc.wait(30)
+        proc.stderr.close()
+    assert not (tmp_path / 'nope.txt').exists()
 
 
 def test_help_lists_options() -> None:

@@ -130,3 +130,19 @@ async def test_health_follows_the_users_file(tmp_path: Path) -> None:
     users_file.unlink()
     status = await backend.health()
     assert not status.ok and 'users file' in status.detail
+
+
+async def test_missing_users_file_means_no_users_until_one_is_added(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from pysasl.creds.plain import PlainCredentials
+
+    from pymap.backend.maildir import MaildirBackend
+    users_file = tmp_path / 'users.txt'
+    backend = await MaildirBackend.open(users_file)
+    assert 'does not exist yet' in caplog.text
+    assert await backend.users.list_users() == []
+    await backend.users.set_user('first', 'secret')
+    assert users_file.exists()
+    identity = await backend.login.authenticate(
+        PlainCredentials('first', 'secret'))
+    assert identity.name == 'first'
