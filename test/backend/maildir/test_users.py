@@ -103,7 +103,10 @@ async def test_broken_edit_keeps_previous_users(
 
 async def test_load_errors(tmp_path: Path) -> None:
     with pytest.raises(OSError):
-        await UsersFile(tmp_path / 'missing', tmp_path).load()
+        await UsersFile(tmp_path, tmp_path).load()  # a directory
+    missing = UsersFile(tmp_path / 'missing', tmp_path)
+    await missing.load()
+    assert await missing.users() == {}
     path = tmp_path / 'users.txt'
     path.write_bytes(b'u::\xff\n')
     with pytest.raises(UsersFileError):
