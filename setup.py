@@ -32,6 +32,7 @@ setup(
     extras_require={
         'redis': ['redis >= 5.0.1', 'hiredis'],
         'admin': ['grpclib >= 0.4', 'protobuf >= 7.35.1, < 8'],
+        'bench': ['pytest-benchmark >= 4'],
         'test': [
             'pytest >= 8',
             'pytest-asyncio >= 0.23',
