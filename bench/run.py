@@ -34,6 +34,9 @@ YARDSTICK = ROOT.parent / 'shared' / 'bench' / 'imapbench.py'
 SCENARIOS = ('append', 'fetch-headers', 'fetch-body', 'search-subject',
              'search-body', 'store', 'concurrent', 'idle-fanout')
 Results = dict[str, dict[str, list[float]]]
+#: The part of doc/performance.md this script writes; the rest is prose.
+BEGIN = '<!-- bench/run.py: begin -->'
+END = '<!-- bench/run.py: end -->'
 
 
 def _measure(server: Server, args: argparse.Namespace) -> dict[str, float]:
@@ -72,6 +75,8 @@ def _servers(args: argparse.Namespace) -> list[str]:
         # Its maildir backend keeps users in passwd/shadow files of its own
         # making; the dict backend is the comparable one to start.
         servers.append('pymap-0.36.7-dict')
+        if args.redis_url:
+            servers.append('pymap-0.36.7-redis')
     return args.servers or servers
 
 
@@ -118,8 +123,7 @@ def _write(results: Results, args: argparse.Namespace) -> None:
     machine = (f'{os.cpu_count()} cores, {_memory_gib()} GiB, '
                f'{platform.machine()}, Python {platform.python_version()}, '
                f'Linux {platform.release()}')
-    text = f'''# Performance
-
+    text = f'''{BEGIN}
 Measured on {date.today().isoformat()} by `bench/run.py` ({machine}):
 server pinned to CPU 0, the yardstick client to CPU 1, medians of
 {args.rounds} alternating rounds of {args.duration} s per scenario.
@@ -128,8 +132,11 @@ fetch-headers, sessions per second for concurrent); idle-fanout is the p99
 latency in ms; peak memory is the server's peak RSS in MiB.
 
 {_table(results)}
-'''
-    (ROOT / 'doc' / 'performance.md').write_text(text)
+{END}'''
+    page = ROOT / 'doc' / 'performance.md'
+    before, rest = page.read_text().split(BEGIN, 1)
+    after = rest.split(END, 1)[1]
+    page.write_text(before + text + after)
 
 
 def main() -> None:

@@ -1,15 +1,22 @@
 """What a long-running server process does besides serving: a pid file,
-dropping root privileges after binding, and telling systemd it is ready."""
+dropping root privileges after binding, telling systemd it is ready, and
+garbage collection suited to many long-lived connections."""
 
 from __future__ import annotations
 
+import gc
 import grp
 import os
 import pwd
 import socket
 from pathlib import Path
 
-__all__ = ['PidFile', 'drop_privileges', 'notify_systemd']
+__all__ = ['GC_YOUNG_THRESHOLD', 'PidFile', 'drop_privileges',
+           'notify_systemd', 'tune_gc']
+
+#: Net allocations of container objects between collections of the youngest
+#: generation (CPython's default is 700).
+GC_YOUNG_THRESHOLD = 50_000
 
 
 class PidFile:
@@ -62,3 +69,14 @@ def notify_systemd(state: str) -> bool:
     with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
         sock.sendto(state.encode('utf-8'), address)
     return True
+
+
+def tune_gc() -> None:
+    """Collects the youngest generation less often. Every change pushed to
+    sessions in IDLE (RFC 2177) replaces a few objects per session; with
+    the default threshold, collections during the fan-out move them into
+    the oldest generation, whose collection, which visits every object of
+    every connection, then stalls the server for half a second every few
+    changes once ten thousand connections are open."""
+    _, middle, oldest = gc.get_threshold()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, middle, oldest)

@@ -1,22 +1,30 @@
 """The one way to run blocking work without stalling the event loop.
 
 File I/O (the maildir backend), CPU-heavy parsing and password hashing go
-through :func:`run_blocking`, which runs them on one shared, bounded
-:class:`~concurrent.futures.ThreadPoolExecutor`, so that a client appending
-or fetching a large message never delays the other connections
-(ARCHITECTURE.md §2, rule 6).
+through :func:`run_blocking`, which runs them on one shared, bounded set of
+worker threads, so that a client appending or fetching a large message
+never delays the other connections (ARCHITECTURE.md §2, rule 6).
+
+A call costs one hand-off each way: the workers wait on a
+:class:`queue.SimpleQueue`, and a finished call resolves the caller's
+future with :meth:`~asyncio.AbstractEventLoop.call_soon_threadsafe`. That
+is cheaper than :meth:`~asyncio.AbstractEventLoop.run_in_executor` with a
+:class:`~concurrent.futures.ThreadPoolExecutor`, which chains a second
+future and takes more locks, and the backends make a call or more per IMAP
+command.
 """
 
 from __future__ import annotations
 
 import asyncio
+import atexit
+import contextlib
 import contextvars
-import functools
 import os
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import ParamSpec, TypeVar
+from queue import SimpleQueue
+from typing import Any, ParamSpec, TypeVar
 
 __all__ = ['MAX_WORKERS', 'run_blocking']
 
@@ -27,28 +35,111 @@ _T = TypeVar('_T')
 #: few enough that a burst of clients cannot exhaust the process.
 MAX_WORKERS = min(32, (os.cpu_count() or 1) + 4)
 
-_lock = threading.Lock()
-_executor: ThreadPoolExecutor | None = None
+
+class _Call:
+    """One call of a function in a worker, and the future awaiting it."""
+
+    __slots__ = ('_context', '_fn', '_future', '_loop')
+
+    def __init__(self, loop: asyncio.AbstractEventLoop,
+                 future: asyncio.Future[Any],
+                 fn: Callable[[], object]) -> None:
+        self._loop = loop
+        self._future = future
+        self._context = contextvars.copy_context()
+        self._fn = fn
+
+    def run(self) -> None:
+        """Runs the function in the caller's context variables and hands
+        the outcome to the event loop (unless it is closed by now)."""
+        result: object = None
+        error: BaseException | None = None
+        try:
+            result = self._context.run(self._fn)
+        except BaseException as exc:  # raised in the awaiting coroutine
+            error = exc
+        with contextlib.suppress(RuntimeError):
+            self._loop.call_soon_threadsafe(_settle, self._future, result,
+                                            error)
 
 
-def _pool() -> ThreadPoolExecutor:
-    global _executor
-    with _lock:
-        if _executor is None:
-            _executor = ThreadPoolExecutor(
-                MAX_WORKERS, thread_name_prefix='pymap-blocking')
-        return _executor
+def _settle(future: asyncio.Future[Any], result: object,
+            exc: BaseException | None) -> None:
+    """Resolves *future* on its loop, unless its awaiter was cancelled."""
+    if future.cancelled():
+        return
+    if isinstance(exc, StopIteration):
+        exc = RuntimeError(f'blocking call raised {exc!r}')
+    if exc is None:
+        future.set_result(result)
+    else:
+        future.set_exception(exc)
+
+
+class _Workers:
+    """*size* daemon threads taking calls from one queue, started by the
+    first call; :meth:`stop` (at interpreter exit) lets the queued calls
+    finish, and a call after it starts new threads."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._threads: list[threading.Thread] = []
+        self._calls: SimpleQueue[_Call | None] = SimpleQueue()
+
+    def submit(self, call: _Call) -> None:
+        """Queues *call* for the next free thread."""
+        with self._lock:
+            if not self._threads:
+                self._threads = [
+                    threading.Thread(target=_work, args=(self._calls,),
+                                     name=f'pymap-blocking_{index}',
+                                     daemon=True)
+                    for index in range(self.size)]
+                for thread in self._threads:
+                    thread.start()
+            self._calls.put(call)
+
+    def stop(self) -> None:
+        """Ends the threads once the calls queued before have run."""
+        with self._lock:
+            threads, calls = self._threads, self._calls
+            self._threads, self._calls = [], SimpleQueue()
+        for _ in threads:
+            calls.put(None)
+        for thread in threads:
+            thread.join()
+
+    def forget(self) -> None:
+        """Starts over without threads (in a forked child, the parent's
+        threads do not exist)."""
+        self._lock = threading.Lock()
+        self._threads = []
+        self._calls = SimpleQueue()
+
+
+def _work(calls: SimpleQueue[_Call | None]) -> None:
+    while (call := calls.get()) is not None:
+        call.run()
+        del call
+
+
+_workers = _Workers(MAX_WORKERS)
+atexit.register(_workers.stop)
+os.register_at_fork(after_in_child=_workers.forget)
 
 
 async def run_blocking(fn: Callable[_P, _T], /, *args: _P.args,
                        **kwargs: _P.kwargs) -> _T:
-    """Runs ``fn(*args, **kwargs)`` in the shared pool and returns its
-    result (or raises its exception) in the calling coroutine.
+    """Runs ``fn(*args, **kwargs)`` in a worker thread, with the caller's
+    context variables, and returns its result (or raises its exception)
+    in the calling coroutine.
 
-    The call keeps running to completion if the awaiting task is
-    cancelled, so *fn* must leave its data consistent on its own.
+    The call runs to completion even if the awaiting task is cancelled
+    (before or after it started), so *fn* must leave its data consistent
+    on its own.
     """
     loop = asyncio.get_running_loop()
-    context = contextvars.copy_context()
-    call = functools.partial(context.run, fn, *args, **kwargs)
-    return await loop.run_in_executor(_pool(), call)
+    future: asyncio.Future[_T] = loop.create_future()
+    _workers.submit(_Call(loop, future, lambda: fn(*args, **kwargs)))
+    return await future

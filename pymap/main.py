@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 from . import __version__
 from .config import IMAPConfig
-from .daemon import PidFile, drop_privileges, notify_systemd
+from .daemon import PidFile, drop_privileges, notify_systemd, tune_gc
 from .imap.listen import bind_sockets
 from .imap.server import IMAPServer
 from .interfaces.backend import BackendType, Service
@@ -127,6 +127,7 @@ async def _serve(backend_type: BackendType, args: argparse.Namespace,
 
 def _run(backend_type: BackendType, args: argparse.Namespace,
          config: IMAPConfig, bound: Bound) -> None:
+    tune_gc()
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(backend_type, args, config, bound))
 

@@ -5,12 +5,20 @@ fresh :class:`~pymap.interfaces.storage.MailboxSnapshot` yields the untagged
 EXPUNGE, EXISTS, RECENT and FETCH FLAGS responses. While EXPUNGE responses
 are not allowed (during FETCH, STORE and SEARCH), expunged messages stay in
 the view as *ghosts* so that sequence numbers do not shift under the client.
+When the snapshot carries a :class:`~pymap.interfaces.storage.ChangeLog`
+reaching back to the view's modseq, only the messages it names are
+compared, so an update costs what changed rather than the mailbox size.
+Without ghosts the view holds the snapshot's UID list and flags, which no
+one changes, rather than copies: thousands of sessions on one mailbox
+share them.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections import ChainMap
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
+from typing import cast
 
 from .interfaces.storage import FlagSet, MailboxSnapshot
 from .parsing.sequence import SequenceSet
@@ -18,6 +26,7 @@ from .parsing.sequence import SequenceSet
 __all__ = ['SelectedView', 'render_flags']
 
 _RECENT = b'\\Recent'
+_NO_FLAGS: FlagSet = frozenset()
 
 
 def render_flags(flags: Iterable[bytes]) -> bytes:
@@ -41,10 +50,11 @@ class SelectedView:
         self.uid_validity = snapshot.uid_validity
         self.next_uid = snapshot.next_uid
         self.modseq = snapshot.modseq
-        self.uids: list[int] = list(snapshot.uids)
-        self.flags: dict[int, FlagSet] = dict(snapshot.flags)
+        self.uids: Sequence[int] = snapshot.uids
+        self.flags: Mapping[int, FlagSet] = snapshot.flags
         self.recent = set(self.uids[bisect_left(self.uids, recent_after + 1):])
         self.ghosts: set[int] = set()
+        self._own: dict[int, FlagSet] | None = None
 
     @property
     def exists(self) -> int:
@@ -78,58 +88,90 @@ class SelectedView:
 
     def set_flags(self, changed: dict[int, FlagSet]) -> None:
         """Records this session's own flag changes, so that the next
-        refresh does not report them again."""
-        self.flags.update(changed)
+        refresh does not report them again. They are laid over the shared
+        flags until then."""
+        if self._own is None:
+            self._own = {}
+            # A ChainMap writes to its first map only: the shared flags
+            # below stay untouched.
+            shared = cast(MutableMapping[int, FlagSet], self.flags)
+            self.flags = ChainMap(self._own, shared)
+        self._own.update(changed)
 
     def update(self, snapshot: MailboxSnapshot, new_recent: Sequence[int],
                allow_expunge: bool) -> list[bytes]:
         """Brings the view up to *snapshot*; returns the untagged
         responses, in the order RFC 3501 §7 expects them. *new_recent* are
         the UIDs this session claimed as ``\\Recent``."""
-        changed = snapshot.modseq != self.modseq
-        if changed:
-            self._find_ghosts(snapshot)
+        moved = snapshot.modseq != self.modseq
+        touched = self._touched(snapshot) if moved else ()
+        self._find_ghosts(snapshot, touched)
         responses = self._expunge_ghosts() if allow_expunge else []
-        if changed:
-            responses += self._changed_flags(snapshot)
-            responses += self._added(snapshot, new_recent)
-            self.modseq = snapshot.modseq
+        if not (moved or responses):
+            return responses
+        changed = self._changed_flags(snapshot, touched)
+        added = len(snapshot.uids) - bisect_left(snapshot.uids,
+                                                 self.next_uid)
+        self._take(snapshot)
+        responses += [self.fetch_flags(uid) for uid in changed]
+        responses += self._added(snapshot, new_recent, added)
+        self.modseq = snapshot.modseq
         return responses
 
-    def _find_ghosts(self, snapshot: MailboxSnapshot) -> None:
-        present = snapshot.flags
-        self.ghosts.update(uid for uid in self.uids if uid not in present)
+    def _take(self, snapshot: MailboxSnapshot) -> None:
+        """Adopts the snapshot's UIDs and flags, shared rather than
+        copied, keeping the ghosts and their flags."""
+        self._own = None
+        if not self.ghosts:
+            self.uids, self.flags = snapshot.uids, snapshot.flags
+            return
+        kept = {uid: self.flags.get(uid, _NO_FLAGS) for uid in self.ghosts}
+        self.uids = sorted([*snapshot.uids, *kept])
+        self.flags = {**snapshot.flags, **kept}
 
-    def _changed_flags(self, snapshot: MailboxSnapshot) -> list[bytes]:
-        changed = [uid for uid in self.uids
-                   if uid not in self.ghosts
-                   and snapshot.flags[uid] != self.flags[uid]]
-        for uid in changed:
-            self.flags[uid] = snapshot.flags[uid]
-        return [self.fetch_flags(uid) for uid in changed]
+    def _touched(self, snapshot: MailboxSnapshot) -> Sequence[int]:
+        """The UIDs of the view that may have changed, in sequence order:
+        those the snapshot's change log names since the view's modseq, or
+        every UID of the view when there is no log or it does not reach
+        back that far."""
+        log = snapshot.changes
+        since = None
+        if log is not None and log.modseq == snapshot.modseq \
+                and snapshot.uid_validity == self.uid_validity:
+            since = log.since(self.modseq)
+        if since is None:
+            return self.uids
+        return sorted(uid for uid in since if uid in self.flags)
+
+    def _find_ghosts(self, snapshot: MailboxSnapshot,
+                     touched: Sequence[int]) -> None:
+        present = snapshot.flags
+        self.ghosts.update(uid for uid in touched if uid not in present)
+
+    def _changed_flags(self, snapshot: MailboxSnapshot,
+                       touched: Sequence[int]) -> list[int]:
+        """The UIDs whose flags the client has yet to see."""
+        new = snapshot.flags
+        return [uid for uid in touched
+                if uid in new and uid in self.flags
+                and new[uid] != self.flags[uid]]
 
     def _expunge_ghosts(self) -> list[bytes]:
+        """The EXPUNGE responses for the ghosts, highest first (the
+        caller then takes the snapshot without them)."""
         if not self.ghosts:
             return []
         seqs = sorted((self.seq_of(uid) for uid in self.ghosts),
                       reverse=True)
-        for seq in seqs:
-            uid = self.uids.pop(seq - 1)
-            self.flags.pop(uid, None)
-            self.recent.discard(uid)
+        self.recent.difference_update(self.ghosts)
         self.ghosts.clear()
         return [b'* %d EXPUNGE\r\n' % seq for seq in seqs]
 
-    def _added(self, snapshot: MailboxSnapshot,
-               new_recent: Sequence[int]) -> list[bytes]:
-        start = bisect_left(snapshot.uids, self.next_uid)
-        added = snapshot.uids[start:]
+    def _added(self, snapshot: MailboxSnapshot, new_recent: Sequence[int],
+               added: int) -> list[bytes]:
         self.next_uid = snapshot.next_uid
         if not added:
             return []
-        self.uids.extend(added)
-        for uid in added:
-            self.flags[uid] = snapshot.flags[uid]
         self.recent.update(new_recent)
         return [b'* %d EXISTS\r\n' % len(self.uids),
                 b'* %d RECENT\r\n' % len(self.recent)]

@@ -10,9 +10,9 @@ import pytest
 
 PUBLIC_API = {
     'pymap.interfaces.storage': {
-        'DELIMITER', 'FlagSet', 'Mailbox', 'MailboxEntry', 'MailboxSet',
-        'MailboxSnapshot', 'MessageMeta', 'NewMessage', 'StoreMode',
-        'StoredMessage'},
+        'ChangeLog', 'DELIMITER', 'FlagSet', 'Mailbox', 'MailboxEntry',
+        'MailboxSet', 'MailboxSnapshot', 'MessageMeta', 'NewMessage',
+        'StoreMode', 'StoredMessage', 'SummaryLoader'},
     'pymap.interfaces.login': {'Identity', 'Login'},
     'pymap.interfaces.users': {'UserRecord', 'UserStore'},
     'pymap.interfaces.backend': {
@@ -29,7 +29,8 @@ PUBLIC_API = {
     'pymap.plugin': {
         'BACKEND_GROUP', 'SERVICE_GROUP', 'load_backends', 'load_services'},
     'pymap.executor': {'MAX_WORKERS', 'run_blocking'},
-    'pymap.mime': {'MessageContent', 'SExp', 'UnknownEncoding'},
+    'pymap.mime': {
+        'MessageContent', 'MessageSummary', 'SExp', 'UnknownEncoding'},
     'pymap.testing': {
         'OTHER_USER', 'TEST_PASSWORD', 'TEST_USER', 'AsyncServer',
         'BackendFactory', 'ServerThread'},

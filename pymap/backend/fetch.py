@@ -1,76 +1,158 @@
-"""Renders FETCH responses (RFC 3501 §7.4.2, RFC 3516 §4.2)."""
+"""Renders FETCH responses (RFC 3501 §7.4.2, RFC 3516 §4.2).
+
+A :class:`FetchPlan` prepares the items of one command once: what must be
+loaded for each message, and one small renderer per item, so that the
+per-message work is little more than joining bytes. Items that need no
+body octets are answered from the message's
+:class:`~pymap.mime.summary.MessageSummary`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import IntEnum
+from functools import lru_cache
 
 from pymap.exceptions import UnknownTransferEncoding
-from pymap.interfaces.storage import MessageMeta, StoredMessage
-from pymap.mime import MessageContent, UnknownEncoding
+from pymap.interfaces.storage import MessageMeta
+from pymap.mime import MessageContent, MessageSummary, UnknownEncoding
 from pymap.parsing.fetch import FetchAttribute, Section
-from pymap.parsing.response import render_nstring, render_sexp, render_string
+from pymap.parsing.response import render_nstring, render_string
 from pymap.parsing.values import format_datetime
 from pymap.selected import render_flags
 
-__all__ = ['render_fetch']
+__all__ = ['FetchPlan', 'Loaded', 'Needs']
 
 _ALIASES = {
     b'RFC822': Section(),
-    b'RFC822.HEADER': Section(text=b'HEADER'),
     b'RFC822.TEXT': Section(text=b'TEXT'),
 }
 
-Renderer = Callable[[FetchAttribute, MessageContent], bytes]
+#: INTERNALDATE values rendered recently: a mailbox is fetched again and
+#: again, and rendering a date costs more than looking it up.
+_internal_date = lru_cache(maxsize=4096)(format_datetime)
 
 
-def render_fetch(seq: int, uid: int, attributes: Sequence[FetchAttribute],
-                 flags: Sequence[bytes],
-                 message: MessageMeta | StoredMessage | None) -> bytes:
-    """One untagged FETCH response for a message; *message* may be
-    ``None`` when only UID and FLAGS are asked for."""
-    meta = message.meta if isinstance(message, StoredMessage) else message
-    content = message.content if isinstance(message, StoredMessage) \
-        else None
-    items = [_render_item(attr, uid, flags, meta, content)
-             for attr in attributes]
-    return b'* %d FETCH (%s)\r\n' % (seq, b' '.join(items))
+class Needs(IntEnum):
+    """What must be loaded for a message, in increasing cost."""
+
+    #: Only the UID and flags the session's view holds.
+    VIEW = 0
+    #: :class:`~pymap.interfaces.storage.MessageMeta` as well.
+    META = 1
+    #: The :class:`~pymap.mime.summary.MessageSummary` as well.
+    SUMMARY = 2
+    #: The whole :class:`~pymap.mime.content.MessageContent`.
+    CONTENT = 3
 
 
-def _render_item(attr: FetchAttribute, uid: int, flags: Sequence[bytes],
-                 meta: MessageMeta | None,
-                 content: MessageContent | None) -> bytes:
+@dataclass(slots=True)
+class Loaded:
+    """What was loaded of one message, as its plan :class:`Needs`."""
+
+    meta: MessageMeta | None = None
+    summary: MessageSummary | None = None
+    content: MessageContent | None = None
+
+
+#: Renders one item from the UID, the flags and what was loaded.
+Renderer = Callable[[int, Sequence[bytes], Loaded], bytes]
+
+
+class FetchPlan:
+    """The items of one FETCH command.
+
+    Attributes:
+        attributes: The items, in the order of the response.
+        needs: What must be loaded for each message.
+    """
+
+    __slots__ = ('_renderers', 'attributes', 'needs')
+
+    def __init__(self, attributes: Sequence[FetchAttribute]) -> None:
+        self.attributes = tuple(attributes)
+        self.needs = max((_needs(attr) for attr in attributes),
+                         default=Needs.VIEW)
+        self._renderers = [_renderer(attr) for attr in attributes]
+
+    def render(self, seq: int, uid: int, flags: Sequence[bytes],
+               loaded: Loaded) -> bytes:
+        """One untagged FETCH response (RFC 3501 §7.4.2).
+
+        Raises:
+            ValueError: when *loaded* lacks what the plan needs.
+        """
+        items = [render(uid, flags, loaded) for render in self._renderers]
+        return b'* %d FETCH (%s)\r\n' % (seq, b' '.join(items))
+
+
+def _needs(attr: FetchAttribute) -> Needs:
+    if not attr.needs_message:
+        return Needs.VIEW
+    if not attr.needs_content:
+        return Needs.META
+    return Needs.SUMMARY if attr.summary_suffices else Needs.CONTENT
+
+
+def _renderer(attr: FetchAttribute) -> Renderer:
+    """The renderer of one item, its response name included."""
     name = attr.name
     if name == b'UID':
-        return b'UID %d' % uid
+        return lambda uid, flags, loaded: b'UID %d' % uid
     if name == b'FLAGS':
-        return b'FLAGS ' + render_flags(flags)
-    if meta is None:
-        raise ValueError(f'{name!r} needs the message loaded.')
+        return lambda uid, flags, loaded: b'FLAGS ' + render_flags(flags)
     if name == b'INTERNALDATE':
-        return b'INTERNALDATE ' + format_datetime(meta.internal_date)
+        return lambda uid, flags, loaded: b'INTERNALDATE ' \
+            + _internal_date(_meta(loaded, name).internal_date)
     if name == b'RFC822.SIZE':
-        return b'RFC822.SIZE %d' % meta.size
-    if content is None:
+        return lambda uid, flags, loaded: b'RFC822.SIZE %d' \
+            % _meta(loaded, name).size
+    prefix = attr.response_name() + b' '
+    if attr.summary_suffices:
+        data = _summary_data(attr)
+        return lambda uid, flags, loaded: prefix + data(
+            _summary(loaded, name))
+    data_of = _CONTENT_RENDERERS[name]
+    return lambda uid, flags, loaded: prefix + data_of(
+        attr, _content(loaded, name))
+
+
+def _meta(loaded: Loaded, name: bytes) -> MessageMeta:
+    if loaded.meta is None:
+        raise ValueError(f'{name!r} needs the message loaded.')
+    return loaded.meta
+
+
+def _summary(loaded: Loaded, name: bytes) -> MessageSummary:
+    if loaded.summary is not None:
+        return loaded.summary
+    return _content(loaded, name).summary
+
+
+def _content(loaded: Loaded, name: bytes) -> MessageContent:
+    if loaded.content is None:
         raise ValueError(f'{name!r} needs the message content.')
-    return attr.response_name() + b' ' + _CONTENT_RENDERERS[name](
-        attr, content)
+    return loaded.content
 
 
-def _envelope(attr: FetchAttribute, content: MessageContent) -> bytes:
-    return render_sexp(content.envelope())
-
-
-def _body_structure(attr: FetchAttribute, content: MessageContent) -> bytes:
-    if attr.section is None:
-        return render_sexp(content.body_structure(
-            extended=attr.name == b'BODYSTRUCTURE'))
-    return _body_section(attr, content)
-
-
-def _alias(attr: FetchAttribute, content: MessageContent) -> bytes:
-    section = _ALIASES[attr.name]
-    data = content.section(section.parts, _text(section))
-    return render_nstring(data)
+def _summary_data(attr: FetchAttribute) -> Callable[[MessageSummary],
+                                                    bytes]:
+    """How an item a summary answers is rendered from it, without the
+    response name."""
+    if attr.name == b'ENVELOPE':
+        return lambda summary: summary.envelope
+    if attr.name == b'BODYSTRUCTURE':
+        return lambda summary: summary.body_structure
+    if attr.name == b'RFC822.HEADER':
+        return lambda summary: render_string(summary.header)
+    section = attr.section
+    if section is None:
+        return lambda summary: summary.body
+    text = (section.text or b'').decode('ascii')
+    names = frozenset(name.lower() for name in section.fields)
+    return lambda summary: render_string(_partial(
+        attr, summary.header_section(text, names)))
 
 
 def _text(section: Section) -> str | None:
@@ -82,6 +164,11 @@ def _partial(attr: FetchAttribute, data: bytes) -> bytes:
         return data
     start, length = attr.partial
     return data[start:start + length]
+
+
+def _alias(attr: FetchAttribute, content: MessageContent) -> bytes:
+    section = _ALIASES[attr.name]
+    return render_nstring(content.section(section.parts, _text(section)))
 
 
 def _body_section(attr: FetchAttribute, content: MessageContent) -> bytes:
@@ -112,12 +199,10 @@ def _binary_size(attr: FetchAttribute, content: MessageContent) -> bytes:
     return b'NIL' if size is None else b'%d' % size
 
 
-_CONTENT_RENDERERS: dict[bytes, Renderer] = {
-    b'ENVELOPE': _envelope,
-    b'BODY': _body_structure,
-    b'BODYSTRUCTURE': _body_structure,
+_CONTENT_RENDERERS: dict[bytes, Callable[[FetchAttribute, MessageContent],
+                                         bytes]] = {
+    b'BODY': _body_section,
     b'RFC822': _alias,
-    b'RFC822.HEADER': _alias,
     b'RFC822.TEXT': _alias,
     b'BINARY': _binary,
     b'BINARY.SIZE': _binary_size,

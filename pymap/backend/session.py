@@ -4,7 +4,14 @@ contract (RFC 3501 §6.3, §6.4 and the extensions pymap offers)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterable, Sequence
+from bisect import bisect_right
+from collections.abc import (
+    AsyncIterator,
+    Container,
+    Iterable,
+    Mapping,
+    Sequence,
+)
 from datetime import UTC, datetime
 
 from pymap.config import IMAPConfig
@@ -37,15 +44,21 @@ from pymap.parsing.fetch import FetchAttribute
 from pymap.search import SearchContext, SearchQuery
 from pymap.selected import SelectedView, render_flags
 
-from .fetch import render_fetch
+from .command_end import command_end
+from .fetch import FetchPlan, Loaded, Needs
 from .mailboxes import MailboxCommands
 from .names import check_name
+from .summaries import load_summaries
 from .uidset import render_uid_set
 
 __all__ = ['BaseSession']
 
 _SEEN = b'\\Seen'
 _DELETED = b'\\Deleted'
+_RECENT = frozenset([b'\\Recent'])
+_NO_FLAGS: frozenset[bytes] = frozenset()
+#: FETCH responses are sent in batches of about this many bytes.
+_BATCH_BYTES = 64 * 1024
 _SYSTEM_FLAGS = (b'\\Answered', b'\\Flagged', b'\\Deleted', b'\\Seen',
                  b'\\Draft')
 
@@ -92,17 +105,22 @@ class BaseSession(MailboxCommands):
             return []
         mailbox, view = self._mailbox, self._view
         snapshot = await mailbox.snapshot()
-        new_recent: list[int] = []
+        new_recent: Sequence[int] = []
+        # Once another session has claimed the new messages (the mark only
+        # rises), there is nothing left to claim.
         if snapshot.modseq != view.modseq and not view.readonly \
-                and snapshot.next_uid > view.next_uid:
+                and snapshot.next_uid > view.next_uid \
+                and snapshot.recent_uid < snapshot.next_uid - 1:
             claimed = await mailbox.claim_recent(snapshot.next_uid - 1)
-            new_recent = [uid for uid in snapshot.uids
-                          if uid > max(claimed, view.next_uid - 1)]
+            new_recent = snapshot.uids[bisect_right(
+                snapshot.uids, max(claimed, view.next_uid - 1)):]
         return view.update(snapshot, new_recent, allow_expunge)
 
     async def _after(self, cmd: Command, done: Done,
                      allow_expunge: bool = True) -> Output:
-        for line in await self._updates(allow_expunge):
+        with command_end():
+            lines = await self._updates(allow_expunge)
+        for line in lines:
             yield line
         yield done
 
@@ -221,7 +239,7 @@ class BaseSession(MailboxCommands):
         query = SearchQuery(cmd.key, cmd.charset)
         for line in await self._updates(allow_expunge=cmd.uid):
             yield line
-        found = [uid async for uid in self._search(mailbox, view, query)]
+        found = await self._search(mailbox, view, query)
         numbers = found if cmd.uid else [view.seq_of(uid) for uid in found]
         yield b'* SEARCH' + b''.join(b' %d' % num for num in numbers) \
             + b'\r\n'
@@ -229,27 +247,33 @@ class BaseSession(MailboxCommands):
                                       allow_expunge=cmd.uid):
             yield item
 
-    async def _search(self, mailbox: Mailbox, view: SelectedView,
-                      query: SearchQuery) -> AsyncIterator[int]:
+    @staticmethod
+    async def _search(mailbox: Mailbox, view: SelectedView,
+                      query: SearchQuery) -> list[int]:
+        """The matching UIDs, loading per message only what the query
+        needs: a summary, the meta data, or nothing."""
+        seqs = {uid: seq for seq, uid in enumerate(view.uids, 1)
+                if uid not in view.ghosts}
         largest_uid = view.uids[-1] if view.uids else 0
-        contexts = {uid: SearchContext(
-            seq, uid, frozenset(view.flags_of(uid)), view.exists,
-            largest_uid) for seq, uid in enumerate(view.uids, 1)
-            if uid not in view.ghosts}
-        if query.needs_meta or query.needs_content:
-            async for message in mailbox.load(list(contexts),
-                                              query.needs_content):
-                ctx = contexts[_meta(message).uid]
-                ctx.meta = _meta(message)
-                if isinstance(message, StoredMessage):
-                    ctx.content = message.content
-        for uid, ctx in contexts.items():
-            if query.matches(ctx):
-                yield uid
-            ctx.content = None
+        exists, matches = view.exists, query.matches
+        flags, recent = view.flags, view.recent
+        if not (query.needs_summary or query.needs_meta):
+            return [uid for uid, seq in seqs.items() if matches(SearchContext(
+                seq, uid, _search_flags(flags, recent, uid), exists,
+                largest_uid))]
+        loaded = load_summaries(mailbox, list(seqs)) \
+            if query.needs_summary else _metas(mailbox, list(seqs))
+        found = []
+        async for meta, summary in loaded:
+            uid = meta.uid
+            if matches(SearchContext(seqs[uid], uid,
+                                     _search_flags(flags, recent, uid),
+                                     exists, largest_uid, meta, summary)):
+                found.append(uid)
+        return found
 
     async def fetch(self, cmd: FetchCommand) -> Output:
-        """FETCH / UID FETCH (§6.4.5): streamed one message at a time. A
+        """FETCH / UID FETCH (§6.4.5): streamed in batches of responses. A
         message expunged meanwhile fails FETCH with EXPUNGEISSUED (RFC 2180
         §4.1.2); UID FETCH ignores it, as §6.4.8 asks."""
         mailbox, view = self._require_selected()
@@ -259,34 +283,31 @@ class BaseSession(MailboxCommands):
         if any(attr.sets_seen for attr in attributes) and not view.readonly:
             attributes = await self._mark_seen(mailbox, view, uids,
                                                attributes)
+        plan = FetchPlan(attributes)
         missing = set(uids)
-        async for uid, message in self._fetched(mailbox, uids, attributes):
+        batch: list[bytes] = []
+        size = 0
+        async for uid, loaded in _loaded(mailbox, uids, plan.needs):
             missing.discard(uid)
-            yield render_fetch(view.seq_of(uid), uid, attributes,
-                               view.flags_of(uid), message)
+            try:
+                response = plan.render(view.seq_of(uid), uid,
+                                       view.flags_of(uid), loaded)
+            except IMAPError:  # the responses so far go out before it
+                if batch:
+                    yield b''.join(batch)
+                raise
+            batch.append(response)
+            size += len(response)
+            if size >= _BATCH_BYTES:
+                yield b''.join(batch)
+                batch, size = [], 0
+        if batch:
+            yield b''.join(batch)
         async for item in self._after(cmd, Done('FETCH completed.'),
                                       allow_expunge=cmd.uid):
             if isinstance(item, Done) and missing and not cmd.uid:
                 raise ExpungeIssued()
             yield item
-
-    @staticmethod
-    async def _fetched(mailbox: Mailbox, uids: Sequence[int],
-                       attributes: tuple[FetchAttribute, ...]
-                       ) -> AsyncIterator[tuple[int, MessageMeta
-                                                | StoredMessage | None]]:
-        """The messages to render, loaded one at a time only when an item
-        needs more than the UID and flags the view already holds; messages
-        expunged meanwhile are left out either way."""
-        if not any(attr.needs_message for attr in attributes):
-            present = (await mailbox.snapshot()).flags
-            for uid in uids:
-                if uid in present:
-                    yield uid, None
-            return
-        need_content = any(attr.needs_content for attr in attributes)
-        async for message in mailbox.load(uids, need_content):
-            yield _meta(message).uid, message
 
     async def _mark_seen(self, mailbox: Mailbox, view: SelectedView,
                          uids: Sequence[int],
@@ -380,8 +401,42 @@ class _BadSequence(IMAPError):
     default_text = 'Invalid sequence set.'
 
 
-def _meta(message: MessageMeta | StoredMessage) -> MessageMeta:
-    return message.meta if isinstance(message, StoredMessage) else message
+async def _loaded(mailbox: Mailbox, uids: Sequence[int], needs: Needs
+                  ) -> AsyncIterator[tuple[int, Loaded]]:
+    """The messages of *uids*, loaded one at a time as far as *needs*
+    says; messages expunged meanwhile are left out either way."""
+    if needs is Needs.VIEW:
+        present = (await mailbox.snapshot()).flags
+        nothing = Loaded()
+        for uid in uids:
+            if uid in present:
+                yield uid, nothing
+    elif needs is Needs.META:
+        async for meta, _ in _metas(mailbox, uids):
+            yield meta.uid, Loaded(meta)
+    elif needs is Needs.SUMMARY:
+        async for meta, summary in load_summaries(mailbox, uids):
+            yield meta.uid, Loaded(meta, summary)
+    else:
+        async for message in mailbox.load(uids, True):
+            if isinstance(message, StoredMessage):
+                yield message.meta.uid, Loaded(message.meta,
+                                               content=message.content)
+
+
+async def _metas(mailbox: Mailbox, uids: Sequence[int]
+                 ) -> AsyncIterator[tuple[MessageMeta, None]]:
+    """The meta data of the messages of *uids*, without summaries."""
+    async for message in mailbox.load(uids, False):
+        if isinstance(message, MessageMeta):
+            yield message, None
+
+
+def _search_flags(flags: Mapping[int, FlagSet], recent: Container[int],
+                  uid: int) -> FlagSet:
+    """The flags SEARCH compares, ``\\Recent`` included."""
+    found = flags.get(uid, _NO_FLAGS)
+    return found | _RECENT if uid in recent else found
 
 
 def _with_uid(attributes: tuple[FetchAttribute, ...]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -268,10 +269,16 @@ class Connection:
         yield Done('IDLE terminated.')
 
     async def _push_updates(self, session: Session) -> None:
+        """Sends each batch of untagged updates during IDLE (RFC 2177)
+        in one write. The wait has no time limit: the autologout is the
+        timeout of the read that waits for ``DONE``."""
         while True:
-            async for line in session.idle(self.config.autologout):
+            lines = []
+            async for line in session.idle(math.inf):
                 if isinstance(line, bytes):
-                    await self.stream.write(line)
+                    lines.append(line)
+            if lines:
+                await self.stream.write(b''.join(lines))
 
 
 class _Bad(IMAPError):

@@ -133,6 +133,7 @@ class Session(Protocol):
         ...
 
     def idle(self, timeout: float) -> Output:
-        """Waits up to *timeout* for a change to the selected mailbox and
-        yields the untagged updates (RFC 2177)."""
+        """Waits up to *timeout* seconds (``math.inf``: without a limit)
+        for a change to the selected mailbox and yields the untagged
+        updates (RFC 2177)."""
         ...

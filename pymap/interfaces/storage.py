@@ -7,17 +7,18 @@ implements :class:`MailboxSet` (one per user) and :class:`Mailbox`.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
-from pymap.mime import MessageContent
+from pymap.mime import MessageContent, MessageSummary
 
 __all__ = [
-    'DELIMITER', 'FlagSet', 'Mailbox', 'MailboxEntry', 'MailboxSet',
-    'MailboxSnapshot', 'MessageMeta', 'NewMessage', 'StoreMode',
-    'StoredMessage',
+    'DELIMITER', 'ChangeLog', 'FlagSet', 'Mailbox', 'MailboxEntry',
+    'MailboxSet', 'MailboxSnapshot', 'MessageMeta', 'NewMessage',
+    'StoreMode', 'StoredMessage', 'SummaryLoader',
 ]
 
 #: The hierarchy delimiter of mailbox names handed to storage.
@@ -65,6 +66,76 @@ class StoredMessage:
     content: MessageContent
 
 
+#: A :class:`ChangeLog` forgets its oldest changes when it holds twice this
+#: many changes and UIDs together, keeping at most this many.
+CHANGE_LOG_LIMIT = 1000
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ChangeLog:
+    """Which messages each recent change of a mailbox touched, so that a
+    session can send its untagged EXPUNGE and FETCH FLAGS responses
+    (RFC 3501 §7.4.1, §7.4.2) by looking at those messages only.
+
+    An immutable chain, newest change first: *uids* (flags changed,
+    messages expunged; added UIDs may be listed too) were touched after
+    the MODSEQ of *previous* and up to *modseq*. The oldest link has no
+    *previous*: it marks how far back the log reaches. Start one with
+    ``ChangeLog(modseq)`` and add changes with :meth:`record`.
+
+    Attributes:
+        modseq: The MODSEQ this log is complete up to.
+        uids: The UIDs the newest change touched.
+        previous: The log before the newest change.
+        weight: Changes and UIDs in the chain, to bound its size.
+    """
+
+    modseq: int
+    uids: tuple[int, ...] = ()
+    previous: ChangeLog | None = field(default=None, repr=False)
+    weight: int = 0
+
+    def record(self, modseq: int, uids: Iterable[int]) -> ChangeLog:
+        """This log with one more change: *uids* touched at *modseq*,
+        which must be higher than :attr:`modseq`. The oldest changes are
+        forgotten beyond ``CHANGE_LOG_LIMIT``."""
+        if modseq <= self.modseq:
+            raise ValueError(f'modseq {modseq} is not after {self.modseq}')
+        touched = tuple(uids)
+        log = ChangeLog(modseq, touched, self,
+                        self.weight + 1 + len(touched))
+        return log if log.weight <= 2 * CHANGE_LOG_LIMIT else log._trimmed()
+
+    def _trimmed(self) -> ChangeLog:
+        kept: list[ChangeLog] = []
+        weight = 0
+        oldest: ChangeLog = self
+        while oldest.previous is not None and \
+                weight + 1 + len(oldest.uids) <= CHANGE_LOG_LIMIT:
+            kept.append(oldest)
+            weight += 1 + len(oldest.uids)
+            oldest = oldest.previous
+        log = ChangeLog(oldest.modseq)
+        for link in reversed(kept):
+            log = ChangeLog(link.modseq, link.uids, log,
+                            log.weight + 1 + len(link.uids))
+        return log
+
+    def since(self, modseq: int) -> AbstractSet[int] | None:
+        """The UIDs touched after *modseq*, or ``None`` when the log does
+        not reach back that far (or *modseq* is past :attr:`modseq`)."""
+        if modseq > self.modseq:
+            return None
+        touched: set[int] = set()
+        log = self
+        while log.modseq > modseq:
+            if log.previous is None:
+                return None
+            touched.update(log.uids)
+            log = log.previous
+        return touched
+
+
 @dataclass(frozen=True, slots=True)
 class MailboxSnapshot:
     """The state of a mailbox at one moment.
@@ -77,6 +148,9 @@ class MailboxSnapshot:
         flags: Flags by UID, for every UID.
         recent_uid: Messages with a UID above this are still ``\\Recent``
             for the next session that claims them.
+        changes: What changed up to *modseq* (its :attr:`ChangeLog.modseq`
+            equals *modseq*), if the backend keeps a log; without one,
+            sessions compare every message.
     """
 
     uid_validity: int
@@ -85,6 +159,8 @@ class MailboxSnapshot:
     uids: Sequence[int]
     flags: Mapping[int, FlagSet]
     recent_uid: int
+    changes: ChangeLog | None = field(default=None, repr=False,
+                                      compare=False)
 
 
 class Mailbox(Protocol):
@@ -136,7 +212,25 @@ class Mailbox(Protocol):
 
     async def wait_for_change(self, modseq: int, timeout: float) -> None:
         """Returns when the mailbox's modseq passes *modseq*, or after
-        *timeout* seconds. Pushed by the store, not polled."""
+        *timeout* seconds (never, for ``math.inf``: IDLE waits so, and
+        thousands of sessions may). Pushed by the store, not polled."""
+        ...
+
+
+@runtime_checkable
+class SummaryLoader(Protocol):
+    """An optional capability of a :class:`Mailbox`: loading each
+    message's :class:`~pymap.mime.summary.MessageSummary`, which answers
+    SEARCH (RFC 3501 §6.4.4) and the FETCH items that need no body octets
+    (ENVELOPE, BODYSTRUCTURE, header sections), more cheaply than loading
+    the message (from a cache, say). Without it, the session loads the
+    content and summarises it."""
+
+    def load_summaries(self, uids: Sequence[int]) -> AsyncIterator[
+            tuple[MessageMeta, MessageSummary]]:
+        """Yields each existing message in *uids* in order, as
+        :meth:`Mailbox.load` does, with its summary. Missing UIDs are
+        skipped."""
         ...
 
 

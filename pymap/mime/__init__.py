@@ -7,6 +7,7 @@ BINARY[part] (RFC 3516) and the decoded text SEARCH needs (section 6.4.4).
 
 from .content import MessageContent
 from .sexp import SExp
+from .summary import MessageSummary
 from .transfer import UnknownEncoding
 
-__all__ = ["MessageContent", "SExp", "UnknownEncoding"]
+__all__ = ["MessageContent", "MessageSummary", "SExp", "UnknownEncoding"]

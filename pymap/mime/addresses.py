@@ -5,6 +5,7 @@ section 4.4), parsed leniently: no input makes the parser fail.
 """
 
 from .lexer import ADDRESS_LEXER, Kind, Token, join_words
+from .memo import memoize_short
 from .sexp import SExp
 
 __all__ = ["MISSING_DOMAIN", "MISSING_MAILBOX", "parse_address_list"]
@@ -20,6 +21,10 @@ _PHRASE_END = (b":", b"<", b"@", *_SEPARATORS)
 _MEMBER_PHRASE_END = (b"<", b"@", *_SEPARATORS)
 _WORDS = (Kind.ATOM, Kind.LITERAL, Kind.QUOTED)
 
+#: ``(name adl mailbox host)``, immutable so that it may be shared.
+_Address = tuple[bytes | None, bytes | None, bytes | None, bytes | None]
+_GROUP_END: _Address = (None, None, None, None)
+
 
 def parse_address_list(value: bytes) -> list[SExp]:
     """Parse an address list into envelope addresses
@@ -29,8 +34,14 @@ def parse_address_list(value: bytes) -> list[SExp]:
     and a ``(NIL NIL NIL NIL)`` end marker.  Names, routes, local parts and
     domains stay as written: quoting is removed, encoded words are not
     decoded.  An absent display name falls back to a comment in the address.
+    Short values are parsed once (:func:`~.memo.memoize_short`).
     """
-    return _AddressParser(ADDRESS_LEXER.tokenize(value)).address_list()
+    return [list(address) for address in _parse(value)]
+
+
+@memoize_short
+def _parse(value: bytes) -> tuple[_Address, ...]:
+    return tuple(_AddressParser(ADDRESS_LEXER.tokenize(value)).address_list())
 
 
 class _AddressParser:
@@ -40,14 +51,14 @@ class _AddressParser:
         self._tokens = tokens
         self._pos = 0
 
-    def address_list(self) -> list[SExp]:
-        addresses: list[SExp] = []
+    def address_list(self) -> list[_Address]:
+        addresses: list[_Address] = []
         while self._pos < len(self._tokens):
             if not self._take(*_SEPARATORS):
                 addresses.extend(self._address())
         return addresses
 
-    def _address(self) -> list[SExp]:
+    def _address(self) -> list[_Address]:
         start = self._pos
         phrase = self._until(_PHRASE_END)
         if self._take(b":"):
@@ -55,17 +66,17 @@ class _AddressParser:
         mailbox = self._mailbox(start, phrase)
         return [] if mailbox is None else [mailbox]
 
-    def _group(self, phrase: list[Token]) -> list[SExp]:
-        members: list[SExp] = [[None, None, join_words(phrase), None]]
+    def _group(self, phrase: list[Token]) -> list[_Address]:
+        members: list[_Address] = [(None, None, join_words(phrase), None)]
         while self._pos < len(self._tokens) and not self._take(b";"):
             if not self._take(b","):
                 start = self._pos
                 mailbox = self._mailbox(start, self._until(_MEMBER_PHRASE_END))
                 members.extend([] if mailbox is None else [mailbox])
-        members.append([None, None, None, None])
+        members.append(_GROUP_END)
         return members
 
-    def _mailbox(self, start: int, phrase: list[Token]) -> SExp:
+    def _mailbox(self, start: int, phrase: list[Token]) -> _Address | None:
         """``name-addr`` or ``addr-spec``; *phrase* was read from *start*.
         Returns None when there was nothing but comments."""
         route: list[Token] = []
@@ -78,12 +89,12 @@ class _AddressParser:
         if not any(map(_plain, (phrase, route, local, domain))):
             return None
         name = join_words(phrase) or self._first_comment(start)
-        return [
+        return (
             name,
             _plain(route) or None,
             _plain(local) or MISSING_MAILBOX,
             _plain(domain) or MISSING_DOMAIN,
-        ]
+        )
 
     def _first_comment(self, start: int) -> bytes | None:
         """The first comment read since *start*: a name for the address."""

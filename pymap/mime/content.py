@@ -11,7 +11,8 @@ from .fields import HeaderFields
 from .lines import body_offset, to_crlf
 from .sections import binary_of, section_of
 from .sexp import SExp
-from .structure import build_body_structure
+from .structure import build_body_structures
+from .summary import MessageSummary
 from .text import decode_header_value, text_of
 
 __all__ = ["MessageContent"]
@@ -53,16 +54,18 @@ class MessageContent:
         return parse_message(self._data, self._fields)
 
     @cached_property
+    def summary(self) -> MessageSummary:
+        """The :class:`~pymap.mime.summary.MessageSummary` of the message,
+        derived on first use."""
+        return MessageSummary.derive(self)
+
+    @cached_property
     def _envelope(self) -> SExp:
         return build_envelope(self._fields)
 
     @cached_property
-    def _body(self) -> SExp:
-        return build_body_structure(self._root, extended=False)
-
-    @cached_property
-    def _body_structure(self) -> SExp:
-        return build_body_structure(self._root, extended=True)
+    def _structures(self) -> tuple[SExp, SExp]:
+        return build_body_structures(self._root)
 
     def envelope(self) -> SExp:
         """The ENVELOPE structure (RFC 3501 section 7.4.2)."""
@@ -71,7 +74,7 @@ class MessageContent:
     def body_structure(self, extended: bool) -> SExp:
         """BODY (*extended* false) or BODYSTRUCTURE (*extended* true, with
         the extension data) of RFC 3501 section 7.4.2."""
-        return self._body_structure if extended else self._body
+        return self._structures[extended]
 
     def section(
         self,
@@ -96,6 +99,8 @@ class MessageContent:
         Raises:
             ValueError: when *text* is not one of the above.
         """
+        if not part and text is None:
+            return self._data  # BODY[]: no need to parse the MIME structure
         return section_of(self._root, part, text, fields)
 
     def binary(self, part: tuple[int, ...]) -> bytes | None:
@@ -118,6 +123,12 @@ class MessageContent:
         content = self.binary(part)
         return None if content is None else len(content)
 
+    @property
+    def header_fields(self) -> HeaderFields:
+        """The top-level header fields (RFC 5322 section 2.2), as
+        ``BODY[HEADER]`` holds them."""
+        return self._fields
+
     def header_values(self, name: str) -> list[str]:
         """All values of the top-level header field *name*, unfolded and
         with RFC 2047 encoded words decoded, for the SEARCH keys of RFC
@@ -127,11 +138,8 @@ class MessageContent:
 
     def text_content(self) -> str:
         """All text/* bodies, transfer- and charset-decoded, joined by
-        newlines: what SEARCH BODY (RFC 3501 section 6.4.4) looks in."""
-        return self._text
-
-    @cached_property
-    def _text(self) -> str:
+        newlines: what SEARCH BODY (RFC 3501 section 6.4.4) looks in.
+        Computed on each call: :attr:`summary` keeps it for searching."""
         return "\n".join(text_of(self._root))
 
     def header_text(self) -> str:

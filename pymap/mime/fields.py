@@ -4,6 +4,7 @@ RFC 5322 section 2.2: a header field is a name, a colon and a body; a line
 starting with white space continues the field before it (folding).
 """
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -13,6 +14,8 @@ __all__ = ["HeaderField", "HeaderFields"]
 
 _WSP = b" \t"
 _FOLD = (b" ", b"\t")
+#: A CRLF that ends a field: the next line does not continue it.
+_FIELD_END = re.compile(rb"\r\n(?![ \t])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +50,14 @@ class HeaderField:
         RFC 3501 section 6.4.5 HEADER.FIELDS does."""
         return self.name.lower()
 
+    @property
+    def terminated_lines(self) -> bytes:
+        """The original lines, the last one ended by CRLF even where the
+        header section lacks its blank line (RFC 5322 section 2.2)."""
+        if self.lines.endswith(CRLF):
+            return self.lines
+        return self.lines + CRLF
+
 
 class HeaderFields:
     """The header fields of a header section (RFC 5322 section 2.2), in
@@ -68,15 +79,16 @@ class HeaderFields:
         a colon is kept as a field with no name, as is a continuation line
         with no field before it.
         """
-        groups: list[list[bytes]] = []
-        for line in _lines(header):
-            if line == CRLF:
-                break
-            if groups and line.startswith(_FOLD):
-                groups[-1].append(line)
-            else:
-                groups.append([line])
-        return cls(HeaderField.from_lines(b"".join(group)) for group in groups)
+        if header.startswith(CRLF):
+            return cls(())
+        blank = header.find(CRLF + CRLF)
+        section = header if blank < 0 else header[: blank + len(CRLF)]
+        pieces = _FIELD_END.split(section)
+        unterminated = pieces.pop()  # after the last CRLF
+        fields = [HeaderField.from_lines(piece + CRLF) for piece in pieces]
+        if unterminated:
+            fields.append(HeaderField.from_lines(unterminated))
+        return cls(fields)
 
     def all(self, name: bytes) -> list[HeaderField]:
         """All fields called *name* (case-insensitive), in message order
@@ -102,17 +114,4 @@ class HeaderFields:
         CRLF, followed by the empty line that ends a header section."""
         wanted = {name.lower() for name in names}
         chosen = (f for f in self.fields if (f.key in wanted) != exclude)
-        return b"".join(_terminated(f.lines) for f in chosen) + CRLF
-
-
-def _lines(header: bytes) -> list[bytes]:
-    """Split *header* after each CRLF, dropping a trailing empty piece."""
-    pieces = header.split(CRLF)
-    lines = [piece + CRLF for piece in pieces[:-1]]
-    if pieces[-1]:
-        lines.append(pieces[-1])
-    return lines
-
-
-def _terminated(lines: bytes) -> bytes:
-    return lines if lines.endswith(CRLF) else lines + CRLF
+        return b"".join(f.terminated_lines for f in chosen) + CRLF

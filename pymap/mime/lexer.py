@@ -19,6 +19,9 @@ __all__ = [
 ]
 
 _QUOTED_PAIR = re.compile(rb"\\(.)", re.S)
+#: The groups of :attr:`Lexer._scan`, told apart by ``lastindex``.
+_SPACE, _ATOM, _QUOTED, _QUOTED_TEXT = 1, 2, 3, 4
+_LITERAL, _COMMENT, _SPECIAL = 5, 6, 7
 
 
 class Kind(enum.Enum):
@@ -50,48 +53,44 @@ class Lexer:
     3.2.3 "specials" or RFC 2045 section 5.1 "tspecials"."""
 
     def __init__(self, specials: bytes) -> None:
-        stops = re.escape(specials + b' \t\r\n()"[')
-        self._atom = re.compile(rb"[^" + stops + rb"]+")
-        self._space = re.compile(rb"[ \t\r\n]+")
-        self._quoted = re.compile(rb'"((?:[^"\\]|\\.)*)"?', re.S)
-        self._literal = re.compile(rb"\[(?:[^\]\\]|\\.)*\]?", re.S)
+        atom = rb"[^" + re.escape(specials + b' \t\r\n()"[') + rb"]+"
+        #: One token (or white space) at a time: the alternatives are
+        #: white space, an atom, a quoted string (an unterminated one runs
+        #: to the end), a domain literal, the start of a comment, and any
+        #: other single octet, a special.
+        self._scan = re.compile(
+            rb"([ \t\r\n]+)|(" + atom + rb')|("((?:[^"\\]|\\.)*)"?)'
+            rb"|(\[(?:[^\]\\]|\\.)*\]?)|(\()|(.)",
+            re.S,
+        )
         self._comment_piece = re.compile(rb"[^()\\]+|\\.?|[()]", re.S)
 
     def tokenize(self, value: bytes) -> list[Token]:
         """Split a structured field body into tokens (RFC 5322 section
         3.2); never fails."""
         tokens: list[Token] = []
-        pos, spaced = 0, False
+        pos, spaced, scan = 0, False, self._scan.match
         while pos < len(value):
-            space = self._space.match(value, pos)
-            if space:
-                pos, spaced = space.end(), True
+            match = scan(value, pos)
+            # the last alternative takes any octet, and every one is a group
+            assert match is not None and match.lastindex is not None
+            group = match.lastindex
+            if group == _SPACE:
+                pos, spaced = match.end(), True
                 continue
-            token, pos = self._token(value, pos, spaced)
+            if group == _COMMENT:
+                text, pos = self._comment(value, pos)
+                tokens.append(Token(Kind.COMMENT, text, spaced))
+                spaced = True
+                continue
+            if group == _QUOTED:
+                text = _unquote(match[_QUOTED_TEXT])
+                token = Token(Kind.QUOTED, text, spaced)
+            else:
+                token = Token(_KINDS[group], match.group(), spaced)
             tokens.append(token)
-            spaced = token.kind is Kind.COMMENT
+            pos, spaced = match.end(), False
         return tokens
-
-    def _token(
-        self, value: bytes, pos: int, spaced: bool
-    ) -> tuple[Token, int]:
-        char = value[pos : pos + 1]
-        if char == b"(":
-            text, end = self._comment(value, pos)
-            return Token(Kind.COMMENT, text, spaced), end
-        if char == b'"':
-            match = self._quoted.match(value, pos)
-            assert match is not None
-            text = _unquote(match.group(1))
-            return Token(Kind.QUOTED, text, spaced), match.end()
-        if char == b"[":
-            match = self._literal.match(value, pos)
-            assert match is not None
-            return Token(Kind.LITERAL, match.group(), spaced), match.end()
-        match = self._atom.match(value, pos)
-        if match:
-            return Token(Kind.ATOM, match.group(), spaced), match.end()
-        return Token(Kind.SPECIAL, char, spaced), pos + 1
 
     def _comment(self, value: bytes, pos: int) -> tuple[bytes, int]:
         """Scan a possibly nested comment; return its inner text and end.
@@ -107,8 +106,14 @@ class Lexer:
         return _unquote(value[start + 1 :]), pos
 
 
+#: The kind of token each group of :attr:`Lexer._scan` matches.
+_KINDS = {_ATOM: Kind.ATOM, _LITERAL: Kind.LITERAL, _SPECIAL: Kind.SPECIAL}
+
+
 def _unquote(text: bytes) -> bytes:
     """Remove the backslash of quoted pairs (RFC 5322 section 3.2.1)."""
+    if b"\\" not in text:
+        return text
     return _QUOTED_PAIR.sub(rb"\1", text)
 
 

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from .lexer import MIME_LEXER, Kind, Token, join_words
+from .memo import memoize_short
 
 __all__ = [
     "Parameterized",
@@ -46,6 +47,7 @@ def find_param(params: Params, name: bytes) -> bytes | None:
     return next((v for k, v in params if k.lower() == wanted), None)
 
 
+@memoize_short
 def parse_parameterized(field_value: bytes) -> Parameterized:
     """Parse ``value *(";" attribute "=" value)``, dropping comments.
 
@@ -53,6 +55,7 @@ def parse_parameterized(field_value: bytes) -> Parameterized:
     ``name*1=...``) are joined into one: ``name*`` holding the still encoded
     value when the first section is encoded, ``name`` otherwise.  This keeps
     BODYSTRUCTURE ASCII and lets clients decode RFC 2231 themselves.
+    Short values are parsed once (:func:`~.memo.memoize_short`).
     """
     groups = _split(MIME_LEXER.tokenize(field_value), b";")
     head = b"".join(t.text for t in groups[0] if t.kind is not Kind.COMMENT)

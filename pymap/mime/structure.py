@@ -6,48 +6,50 @@ from .lines import count_lines
 from .params import Params, parse_language_tags, parse_parameterized
 from .sexp import SExp
 
-__all__ = ["build_body_structure"]
+__all__ = ["build_body_structures"]
 
 #: RFC 2045 section 6.1: an absent Content-Transfer-Encoding means 7bit.
 DEFAULT_ENCODING = b"7BIT"
 
 
-def build_body_structure(entity: Entity, extended: bool) -> SExp:
-    """Describe *entity* as RFC 3501 section 7.4.2 BODY (``extended`` false)
-    or BODYSTRUCTURE (``extended`` true, adding the extension data)."""
+def build_body_structures(entity: Entity) -> tuple[SExp, SExp]:
+    """Describe *entity* as RFC 3501 section 7.4.2 BODY and BODYSTRUCTURE
+    (which adds the extension data), in one walk of the tree."""
     if entity.is_multipart:
-        return _multipart(entity, extended)
-    return _single(entity, extended)
+        return _multipart(entity)
+    return _single(entity)
 
 
-def _multipart(entity: Entity, extended: bool) -> SExp:
+def _multipart(entity: Entity) -> tuple[SExp, SExp]:
     """``(part)(part)... subtype [params disposition language location]``."""
-    structure: list[SExp] = [
-        build_body_structure(c, extended) for c in entity.children
-    ]
-    structure.append(entity.content_type.subtype)
-    if extended:
-        structure.append(_params(entity.content_type.params))
-        structure.extend(_extension(entity))
-    return structure
+    parts = [build_body_structures(child) for child in entity.children]
+    subtype = entity.content_type.subtype
+    body: list[SExp] = [part for part, _ in parts]
+    body.append(subtype)
+    extended: list[SExp] = [part for _, part in parts]
+    extended += [subtype, _params(entity.content_type.params)]
+    extended.extend(_extension(entity))
+    return body, extended
 
 
-def _single(entity: Entity, extended: bool) -> SExp:
+def _single(entity: Entity) -> tuple[SExp, SExp]:
     """``type subtype params id description encoding size``, then the line
     count for text, or envelope, body and line count for message/rfc822,
     then ``md5 disposition language location`` for BODYSTRUCTURE."""
-    structure = _basic_fields(entity)
+    body = _basic_fields(entity)
+    extended = list(body)
     lines = count_lines(entity.data, entity.body_start, entity.body_end)
     if entity.message is not None:
         envelope = build_envelope(entity.message.fields)
-        body = build_body_structure(entity.message, extended)
-        structure += [envelope, body, lines]
+        inner, inner_extended = build_body_structures(entity.message)
+        body += [envelope, inner, lines]
+        extended += [envelope, inner_extended, lines]
     elif entity.content_type.is_type(b"text"):
-        structure.append(lines)
-    if extended:
-        structure.append(entity.fields.value(b"content-md5"))
-        structure.extend(_extension(entity))
-    return structure
+        body.append(lines)
+        extended.append(lines)
+    extended.append(entity.fields.value(b"content-md5"))
+    extended.extend(_extension(entity))
+    return body, extended
 
 
 def _basic_fields(entity: Entity) -> list[SExp]:

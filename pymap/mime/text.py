@@ -28,6 +28,8 @@ def decode_header_value(value: bytes) -> str:
     written.  Other octets are read as UTF-8, falling back to Latin-1
     (RFC 6532 allows UTF-8 header fields; Latin-1 maps every octet).
     """
+    if b"=?" not in value:  # the common case: no encoded word at all
+        return _decode_octets(value)
     joined = _SPACE_BETWEEN_WORDS.sub(rb"\1", value)
     pieces: list[str] = []
     pos = 0

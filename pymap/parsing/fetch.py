@@ -25,6 +25,10 @@ _MACROS = {
 }
 _VIEW_ONLY = frozenset({b'FLAGS', b'UID'})
 _CONTENT_FREE = _VIEW_ONLY | {b'INTERNALDATE', b'RFC822.SIZE'}
+_SUMMARIZED = _CONTENT_FREE | {b'ENVELOPE', b'BODYSTRUCTURE',
+                               b'RFC822.HEADER'}
+_HEADER_TEXTS = frozenset({b'HEADER', b'HEADER.FIELDS',
+                           b'HEADER.FIELDS.NOT'})
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +73,20 @@ class FetchAttribute:
     def needs_content(self) -> bool:
         """Whether the message content must be loaded to answer it."""
         return self.name not in _CONTENT_FREE
+
+    @property
+    def summary_suffices(self) -> bool:
+        """Whether a :class:`~pymap.mime.summary.MessageSummary` answers
+        it: the items of RFC 3501 §6.4.5 that need no body octets (BODY
+        and BODYSTRUCTURE, ENVELOPE, the header section of the message
+        itself), and those that need no content at all."""
+        if self.name in _SUMMARIZED:
+            return True
+        if self.name != b'BODY':
+            return False
+        section = self.section
+        return section is None or (not section.parts
+                                   and section.text in _HEADER_TEXTS)
 
     @property
     def needs_message(self) -> bool:

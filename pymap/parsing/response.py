@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pymap.mime import SExp
+from pymap.mime.sexp import SExp
 
 from .modutf7 import encode_modutf7
 
@@ -31,7 +31,9 @@ def render_string(value: bytes, binary: bool = False) -> bytes:
     (RFC 3516 §4.2), otherwise each NUL is sent as 0x80, as Dovecot
     does."""
     if _QUOTABLE.fullmatch(value):
-        return b'"' + _QUOTE_ESCAPE.sub(rb'\\\1', value) + b'"'
+        if b'"' in value or b'\\' in value:
+            value = _QUOTE_ESCAPE.sub(rb'\\\1', value)
+        return b'"' + value + b'"'
     prefix = b''
     if b'\x00' in value:
         if binary:

@@ -1,20 +1,23 @@
 """Evaluates a parsed SEARCH key against one message at a time.
 
 A :class:`SearchQuery` says up front what it needs (only flags and
-numbers, message metadata, or full content), so the session loads no more
-than that. String matching is case-insensitive on decoded text: RFC 2047
-encoded words in headers, base64 and quoted-printable bodies.
+numbers, message metadata, or the message's
+:class:`~pymap.mime.summary.MessageSummary`), so the session loads no more
+than that; a summary answers every key. The key tree is compiled once into
+nested predicates. String matching is case-insensitive on decoded text:
+RFC 2047 encoded words in headers, base64 and quoted-printable bodies.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import singledispatchmethod
+from itertools import repeat
 
 from pymap.exceptions import BadCharset
 from pymap.interfaces.storage import MessageMeta
-from pymap.mime import MessageContent
+from pymap.mime import MessageSummary
 from pymap.parsing.search import (
     AllKey,
     AndKey,
@@ -36,7 +39,7 @@ _CHARSETS = {None: 'utf-8', 'UTF-8': 'utf-8', 'US-ASCII': 'utf-8'}
 
 @dataclass(slots=True)
 class SearchContext:
-    """What a key may look at for one message. *meta* and *content* are
+    """What a key may look at for one message. *meta* and *summary* are
     loaded only when the query needs them."""
 
     seq: int
@@ -45,10 +48,14 @@ class SearchContext:
     largest_seq: int
     largest_uid: int
     meta: MessageMeta | None = None
-    content: MessageContent | None = None
+    summary: MessageSummary | None = None
+
+
+Predicate = Callable[[SearchContext], bool]
 
 
 def _needs(key: SearchKey) -> tuple[bool, bool]:
+    """Whether *key* needs the meta data, and the summary."""
     if isinstance(key, NotKey):
         return _needs(key.key)
     if isinstance(key, OrKey | AndKey):
@@ -64,95 +71,131 @@ def _needs(key: SearchKey) -> tuple[bool, bool]:
 
 
 class SearchQuery:
-    """A key tree prepared for evaluation.
+    """A key tree prepared for evaluation (RFC 3501 §6.4.4).
 
     Args:
         key: The parsed key tree.
         charset: The CHARSET argument; only UTF-8 and US-ASCII are
             supported, others raise :exc:`~pymap.exceptions.BadCharset`.
+
+    Attributes:
+        needs_meta: Whether a key looks at RFC822.SIZE or INTERNALDATE.
+        needs_summary: Whether a key looks at the message's header fields,
+            text or Date (see :class:`~pymap.mime.summary.MessageSummary`).
+        matches: Whether the message a :class:`SearchContext` describes
+            matches.
     """
 
     def __init__(self, key: SearchKey, charset: str | None) -> None:
         if charset not in _CHARSETS:
             raise BadCharset()
         self.key = key
-        self.needs_meta, self.needs_content = _needs(key)
+        self.needs_meta, self.needs_summary = _needs(key)
+        self.matches: Predicate = _compile(key)
 
-    def matches(self, ctx: SearchContext) -> bool:
-        """Whether the message described by *ctx* matches."""
-        return self._match(self.key, ctx)
 
-    @singledispatchmethod
-    def _match(self, key: SearchKey, ctx: SearchContext) -> bool:
-        raise TypeError(key)
+def _compile(key: SearchKey) -> Predicate:
+    """The predicate that evaluates *key*."""
+    match key:
+        case AllKey():
+            return lambda ctx: True
+        case AndKey(keys):
+            return _all_of([_compile(child) for child in keys])
+        case OrKey(left, right):
+            either = (_compile(left), _compile(right))
+            return lambda ctx: either[0](ctx) or either[1](ctx)
+        case NotKey(inner):
+            negated = _compile(inner)
+            return lambda ctx: not negated(ctx)
+        case FlagKey(flag, present):
+            return lambda ctx: (flag in ctx.flags) == present
+        case SequenceKey():
+            return _sequence(key)
+        case SizeKey():
+            return _size(key)
+        case DateKey():
+            return _date(key)
+        case HeaderKey():
+            return _header(key)
+        case BodyKey():
+            return _body(key)
+    raise TypeError(key)
 
-    @_match.register
-    def _all(self, key: AllKey, ctx: SearchContext) -> bool:
-        return True
 
-    @_match.register
-    def _and(self, key: AndKey, ctx: SearchContext) -> bool:
-        return all(self._match(child, ctx) for child in key.keys)
+def _all_of(predicates: list[Predicate]) -> Predicate:
+    if len(predicates) == 1:
+        return predicates[0]
+    return lambda ctx: all(predicate(ctx) for predicate in predicates)
 
-    @_match.register
-    def _or(self, key: OrKey, ctx: SearchContext) -> bool:
-        return self._match(key.left, ctx) or self._match(key.right, ctx)
 
-    @_match.register
-    def _not(self, key: NotKey, ctx: SearchContext) -> bool:
-        return not self._match(key.key, ctx)
+def _sequence(key: SequenceKey) -> Predicate:
+    seq_set = key.seq_set
+    if key.uid:
+        return lambda ctx: seq_set.contains(ctx.uid, ctx.largest_uid)
+    return lambda ctx: seq_set.contains(ctx.seq, ctx.largest_seq)
 
-    @_match.register
-    def _flag(self, key: FlagKey, ctx: SearchContext) -> bool:
-        return (key.flag in ctx.flags) == key.present
 
-    @_match.register
-    def _sequence(self, key: SequenceKey, ctx: SearchContext) -> bool:
-        if key.uid:
-            return key.seq_set.contains(ctx.uid, ctx.largest_uid)
-        return key.seq_set.contains(ctx.seq, ctx.largest_seq)
+def _size(key: SizeKey) -> Predicate:
+    def size_of(ctx: SearchContext) -> int:
+        return ctx.meta.size if ctx.meta else 0
+    limit = key.size
+    if key.larger:
+        return lambda ctx: size_of(ctx) > limit
+    return lambda ctx: size_of(ctx) < limit
 
-    @_match.register
-    def _size(self, key: SizeKey, ctx: SearchContext) -> bool:
-        size = ctx.meta.size if ctx.meta else 0
-        return size > key.size if key.larger else size < key.size
 
-    @_match.register
-    def _date(self, key: DateKey, ctx: SearchContext) -> bool:
-        day = self._day_of(key, ctx)
-        if day is None:
+def _date(key: DateKey) -> Predicate:
+    compare: Callable[[date], bool]
+    if key.op == 'before':
+        compare = key.value.__gt__
+    elif key.op == 'on':
+        compare = key.value.__eq__
+    else:
+        compare = key.value.__le__
+
+    day_of = _sent_day if key.sent else _internal_day
+
+    def match(ctx: SearchContext) -> bool:
+        day = day_of(ctx)
+        return day is not None and compare(day)
+    return match
+
+
+def _sent_day(ctx: SearchContext) -> date | None:
+    sent = ctx.summary.date if ctx.summary else None
+    return sent.date() if sent else None
+
+
+def _internal_day(ctx: SearchContext) -> date | None:
+    return ctx.meta.internal_date.date() if ctx.meta else None
+
+
+def _header(key: HeaderKey) -> Predicate:
+    name = key.field.encode('utf-8', 'replace').lower()
+    needle = _needle(key.value)
+
+    def match(ctx: SearchContext) -> bool:
+        summary = ctx.summary
+        if summary is None:
             return False
-        if key.op == 'before':
-            return day < key.value
-        if key.op == 'on':
-            return day == key.value
-        return day >= key.value
+        # needle in value, for any value: without a Python-level loop
+        return any(map(str.__contains__, summary.values_of(name),
+                       repeat(needle)))
+    return match
 
-    @staticmethod
-    def _day_of(key: DateKey, ctx: SearchContext) -> date | None:
-        if key.sent:
-            sent = ctx.content.date() if ctx.content else None
-            return sent.date() if sent else None
-        return ctx.meta.internal_date.date() if ctx.meta else None
 
-    @_match.register
-    def _header(self, key: HeaderKey, ctx: SearchContext) -> bool:
-        if ctx.content is None:
+def _body(key: BodyKey) -> Predicate:
+    needle = _needle(key.value)
+    with_headers = key.with_headers
+
+    def match(ctx: SearchContext) -> bool:
+        summary = ctx.summary
+        if summary is None:
             return False
-        values = ctx.content.header_values(key.field)
-        needle = _needle(key.value)
-        return any(needle in value.casefold() for value in values)
-
-    @_match.register
-    def _body(self, key: BodyKey, ctx: SearchContext) -> bool:
-        if ctx.content is None:
-            return False
-        needle = _needle(key.value)
-        if needle in ctx.content.text_content().casefold():
+        if needle in summary.folded_text:
             return True
-        if not key.with_headers:
-            return False
-        return needle in ctx.content.header_text().casefold()
+        return with_headers and needle in summary.folded_header_text()
+    return match
 
 
 def _needle(value: bytes) -> str:

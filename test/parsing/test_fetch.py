@@ -164,6 +164,31 @@ def test_seen_and_content(data: bytes, sets_seen: bool,
     assert attribute.needs_content is needs_content
 
 
+@pytest.mark.parametrize(('data', 'summary_suffices'), [
+    (b'UID', True),
+    (b'RFC822.SIZE', True),
+    (b'ENVELOPE', True),
+    (b'BODY', True),
+    (b'BODYSTRUCTURE', True),
+    (b'RFC822.HEADER', True),
+    (b'BODY.PEEK[HEADER]', True),
+    (b'BODY[HEADER.FIELDS (FROM TO)]<0.10>', True),
+    (b'BODY.PEEK[HEADER.FIELDS.NOT (FROM)]', True),
+    (b'BODY[]', False),
+    (b'BODY[TEXT]', False),
+    (b'BODY[1]', False),
+    (b'BODY[1.HEADER]', False),
+    (b'BODY[1.HEADER.FIELDS (FROM)]', False),
+    (b'RFC822', False),
+    (b'RFC822.TEXT', False),
+    (b'BINARY[]', False),
+    (b'BINARY.SIZE[1]', False),
+])
+def test_summary_suffices(data: bytes, summary_suffices: bool) -> None:
+    (attribute,) = parse(data)
+    assert attribute.summary_suffices is summary_suffices
+
+
 @pytest.mark.parametrize(('section', 'data'), [
     (Section(), b'[]'),
     (Section((1,)), b'[1]'),

@@ -2,13 +2,13 @@
 
 All state lives in the process; every method runs without awaiting, so each
 is atomic with respect to every other session of the process. Changes are
-pushed to waiting sessions through an :class:`asyncio.Event`.
+pushed to waiting sessions through an :class:`asyncio.Event`, and logged in
+the :class:`~pymap.backend.flagtable.FlagTable` that snapshots share.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import time
 from collections.abc import AsyncIterator, Sequence
@@ -27,6 +27,9 @@ from pymap.interfaces.storage import (
 )
 from pymap.mime import MessageContent
 
+from ..flagtable import FlagTable
+from ..idle import wait_for_event
+
 __all__ = ['DictMailbox']
 
 _validities = itertools.count(int(time.time()))
@@ -36,7 +39,6 @@ _validities = itertools.count(int(time.time()))
 class _Message:
     meta: MessageMeta
     content: MessageContent
-    flags: FlagSet
 
 
 def _apply(flags: FlagSet, change: FlagSet, mode: StoreMode) -> FlagSet:
@@ -57,6 +59,7 @@ class DictMailbox:
         self._modseq = 0
         self._recent_uid = 0
         self._messages: dict[int, _Message] = {}
+        self._flags = FlagTable()
         self._snapshot: MailboxSnapshot | None = None
         self._changed = asyncio.Event()
 
@@ -70,17 +73,17 @@ class DictMailbox:
 
     def _touch(self) -> None:
         self._modseq += 1
+        self._flags.commit(self._modseq)
         self._snapshot = None
         self._changed.set()
         self._changed = asyncio.Event()
 
     async def snapshot(self) -> MailboxSnapshot:
         if self._snapshot is None:
+            uids, flags = self._flags.shared()
             self._snapshot = MailboxSnapshot(
-                self._uid_validity, self._next_uid, self._modseq,
-                list(self._messages),
-                {uid: msg.flags for uid, msg in self._messages.items()},
-                self._recent_uid)
+                self._uid_validity, self._next_uid, self._modseq, uids,
+                flags, self._recent_uid, self._flags.changes)
         return self._snapshot
 
     def add_parsed(self, content: MessageContent, flags: FlagSet,
@@ -89,7 +92,8 @@ class DictMailbox:
         uid = self._next_uid
         self._next_uid += 1
         meta = MessageMeta(uid, internal_date, content.size)
-        self._messages[uid] = _Message(meta, content, flags)
+        self._messages[uid] = _Message(meta, content)
+        self._flags.put(uid, flags)
         return uid
 
     async def append(self, messages: Sequence[NewMessage]) -> list[int]:
@@ -109,10 +113,11 @@ class DictMailbox:
             if message is None:
                 continue
             pairs.append((uid, target.add_parsed(
-                message.content, message.flags,
+                message.content, self._flags.flags[uid],
                 message.meta.internal_date)))
             if move:
                 del self._messages[uid]
+                self._flags.drop(uid)
         if pairs:
             target._touch()
             if move:
@@ -135,12 +140,13 @@ class DictMailbox:
         changed = {}
         modified = False
         for uid in uids:
-            message = self._messages.get(uid)
-            if message is None:
+            old_flags = self._flags.flags.get(uid)
+            if old_flags is None:
                 continue
-            new_flags = _apply(message.flags, flags, mode)
-            modified |= new_flags != message.flags
-            message.flags = changed[uid] = new_flags
+            new_flags = changed[uid] = _apply(old_flags, flags, mode)
+            if new_flags != old_flags:
+                self._flags.put(uid, new_flags)
+                modified = True
         if modified:
             self._touch()
         return changed
@@ -148,6 +154,8 @@ class DictMailbox:
     async def expunge(self, uids: Sequence[int]) -> list[int]:
         removed = [uid for uid in uids
                    if self._messages.pop(uid, None) is not None]
+        for uid in removed:
+            self._flags.drop(uid)
         if removed:
             self._touch()
         return removed
@@ -162,5 +170,4 @@ class DictMailbox:
     async def wait_for_change(self, modseq: int, timeout: float) -> None:
         if self._modseq != modseq:
             return
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._changed.wait(), timeout)
+        await wait_for_event(self._changed, timeout)

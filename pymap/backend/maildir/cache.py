@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
+from pymap.backend.summarycache import SummaryCache
 from pymap.mime import MessageContent
 
 __all__ = ['ContentCache']
@@ -16,7 +17,12 @@ CacheKey = tuple[str, str]
 
 
 class ContentCache:
-    """At most *max_entries* messages and *max_bytes* raw octets."""
+    """At most *max_entries* messages and *max_bytes* raw octets.
+
+    Attributes:
+        summaries: The message summaries the backend's mailboxes share,
+            by maildir and base name (see :mod:`.summaries`).
+    """
 
     def __init__(self, max_entries: int = 128,
                  max_bytes: int = 32 * 1024 * 1024) -> None:
@@ -24,6 +30,7 @@ class ContentCache:
         self.max_bytes = max_bytes
         self._entries: OrderedDict[CacheKey, MessageContent] = OrderedDict()
         self._bytes = 0
+        self.summaries: SummaryCache[tuple[str, str]] = SummaryCache()
 
     def get(self, key: CacheKey) -> MessageContent | None:
         """The cached message, now the most recently used."""

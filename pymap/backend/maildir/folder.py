@@ -31,7 +31,7 @@ from .filenames import (
 )
 from .index import FolderIndex, Record, crlf_size
 from .keywords import add_keywords
-from .scan import list_files, take_probe
+from .scan import list_files
 from .uidlist import UidList, append_records, write_uidlist
 
 __all__ = ['COMPACT_MIN', 'MaildirFolder', 'Prepared']
@@ -147,7 +147,7 @@ class MaildirFolder(FolderIndex):
         self.refresh()
         result, missing = self._set_flags(uids, flags, mode)
         if missing:
-            self._sync(take_probe(self.path), locked=False)
+            self._resync()
             result.update(self._set_flags(missing, flags, mode)[0])
         return {uid: result[uid] for uid in uids if uid in result}
 
@@ -165,8 +165,8 @@ class MaildirFolder(FolderIndex):
                 letters = self._letters(new, record.letters)
                 name = filename(record.base, letters)
                 try:
-                    os.rename(self.path / record.subdir / record.file,
-                              self.path / 'cur' / name)
+                    os.rename(self._file_of(record),
+                              f'{self.maildir}/cur/{name}')
                 except FileNotFoundError:
                     missing.append(uid)
                     continue
@@ -186,7 +186,7 @@ class MaildirFolder(FolderIndex):
         self.refresh()
         removed, missing = self._remove(uids)
         if missing:
-            self._sync(take_probe(self.path), locked=False)
+            self._resync()
             removed.update(self._remove(missing)[0])
         if removed:
             self._compact()
@@ -199,7 +199,7 @@ class MaildirFolder(FolderIndex):
             if record is None:
                 continue
             try:
-                os.unlink(self.path / record.subdir / record.file)
+                os.unlink(self._file_of(record))
             except FileNotFoundError:
                 missing.append(uid)
                 continue
@@ -222,7 +222,7 @@ class MaildirFolder(FolderIndex):
             uidlist = self._uidlist
             assert uidlist is not None
             bases = {record.base for record in self.records.values()}
-            bases.update(list_files(self.path).files)
+            bases.update(list_files(self.maildir).files)
             write_uidlist(self.path, uidlist, bases, self.fsync)
             self._own_change()
 
@@ -247,7 +247,7 @@ class MaildirFolder(FolderIndex):
     def _export(self, uid: int, target: MaildirFolder) -> Prepared | None:
         item = self._export_file(uid, target)
         if item is None and uid in self.records:
-            self._sync(take_probe(self.path), locked=False)
+            self._resync()
             item = self._export_file(uid, target)
         return item
 
@@ -257,7 +257,7 @@ class MaildirFolder(FolderIndex):
         record = self.records.get(uid)
         if record is None:
             return None
-        source = self.path / record.subdir / record.file
+        source = self._file_of(record)
         try:
             vsize = self._meta(record).size
             size = base_sizes(record.base)[0] or os.stat(source).st_size
@@ -270,7 +270,7 @@ class MaildirFolder(FolderIndex):
         return Prepared(temp, temp.name, record.flags, kept)
 
 
-def _link_or_copy(source: Path, target: Path, fsync: bool) -> None:
+def _link_or_copy(source: str, target: Path, fsync: bool) -> None:
     """Hard-links *source* as *target* (message files never change), or
     copies it with its modification time where links are impossible."""
     try:

@@ -23,13 +23,15 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from pymap.interfaces.storage import FlagSet, MailboxSnapshot, MessageMeta
 
+from ..flagtable import FlagTable
 from .filenames import (
     FlagLetters,
     base_sizes,
@@ -49,23 +51,19 @@ from .uidlist import (
 )
 from .uidvalidity import next_uid_validity
 
-__all__ = ['VERIFY_AFTER', 'FileMoved', 'FolderIndex', 'Record',
-           'crlf_size']
+__all__ = ['VERIFY_AFTER', 'FolderIndex', 'Record', 'crlf_size']
 
 #: Quiet seconds after an own change before the folder is listed again.
 VERIFY_AFTER = 1.0
 
 _log = logging.getLogger(__name__)
 
+_T = TypeVar('_T')
+
 
 def crlf_size(data: bytes) -> int:
     """RFC822.SIZE: the size with every bare LF counted as CRLF."""
     return len(data) + data.count(b'\n') - data.count(b'\r\n')
-
-
-class FileMoved(Exception):
-    """A message file is not where the index says (another process
-    renamed or removed it): refresh and try again."""
 
 
 @dataclass(slots=True)
@@ -94,13 +92,23 @@ class FolderIndex:
         self.modseq = 0
         self.recent_uid: int | None = None
         self.records: dict[int, Record] = {}
-        self._flags: dict[int, FlagSet] = {}
-        self._flags_shared = False
+        self._flags = FlagTable()
         self._uidlist: UidList | None = None
         self._probe: Probe | None = None
         self._touched: float | None = None
         self._keywords: dict[str, bytes] = {}
         self._flag_sets: dict[str, FlagSet] = {}
+
+    @property
+    def path(self) -> Path:
+        """The maildir (moved by a RENAME)."""
+        return self._path
+
+    @path.setter
+    def path(self, path: Path) -> None:
+        self._path = path
+        #: The maildir as a string, for the paths built on every command.
+        self.maildir = os.fspath(path)
 
     @property
     def tmp(self) -> Path:
@@ -111,9 +119,28 @@ class FolderIndex:
 
     def refresh(self) -> None:
         """Brings the index up to date if the maildir changed."""
-        probe = take_probe(self.path)
+        probe = take_probe(self.maildir)
         if probe != self._probe or self._due():
             self._sync(probe, locked=False)
+
+    def _resync(self) -> None:
+        """Syncs after a file was found renamed or removed behind the
+        index, probe unchanged or not."""
+        self._sync(take_probe(self.maildir), locked=False)
+
+    def _fresh_read(self, read: Callable[[], _T]) -> _T | None:
+        """Refreshes the index, then calls *read*, once more after a sync
+        if a file was renamed or removed since the probe; ``None`` if a
+        file is still missing."""
+        self.refresh()
+        try:
+            return read()
+        except FileNotFoundError:
+            self._resync()
+        try:
+            return read()
+        except FileNotFoundError:
+            return None
 
     def _due(self) -> bool:
         return self._touched is not None \
@@ -123,7 +150,7 @@ class FolderIndex:
         return DotLock(self.path / UIDLIST_FILE)
 
     def _refresh_locked(self) -> None:
-        probe = take_probe(self.path)
+        probe = take_probe(self.maildir)
         if probe != self._probe or self._due() or self._uidlist is None:
             self._sync(probe, locked=True)
 
@@ -136,7 +163,7 @@ class FolderIndex:
         listing = self._listing(probe, uidlist)
         if not locked and _needs_lock(uidlist, listing):
             with self._lock():
-                self._sync(take_probe(self.path), locked=True)
+                self._sync(take_probe(self.maildir), locked=True)
             return
         first = self.recent_uid is None
         if first:
@@ -159,7 +186,7 @@ class FolderIndex:
             self.recent_uid = min(recent) - 1 if recent \
                 else self.next_uid - 1
         if changed:
-            self._probe = take_probe(self.path)
+            self._probe = take_probe(self.maildir)
             self._touched = time.monotonic()
         else:
             self._probe, self._touched = probe, None
@@ -171,11 +198,11 @@ class FolderIndex:
         if self._probe is None or probe.cur != self._probe.cur \
                 or self._due() or uidlist is None \
                 or uidlist.uid_validity != self.uid_validity:
-            return list_files(self.path)
+            return list_files(self.maildir)
         known = Listing({record.base: (record.subdir, record.file)
                          for record in self.records.values()
                          if record.subdir == 'cur'}, [])
-        return list_files(self.path, ('new',), known)
+        return list_files(self.maildir, ('new',), known)
 
     def _load_keywords(self) -> bool:
         keywords = read_keywords(self.path)
@@ -243,6 +270,7 @@ class FolderIndex:
             else {}
         changed = uidlist.next_uid != self.next_uid or not old
         records: dict[int, Record] = {}
+        touched: list[int] = []
         for base, (subdir, name) in listing.files.items():
             entry = uidlist.records.get(base)
             if entry is None:
@@ -258,13 +286,15 @@ class FolderIndex:
                 self._flags_of(letters),
                 record.meta if record is not None and record.base == base
                 else None)
+            touched.append(entry[0])
             changed = True
         if changed or len(records) != len(old):
             self.records = dict(sorted(records.items()))
-            self._flags = {uid: record.flags
-                           for uid, record in self.records.items()}
-            self._flags_shared = False
             self.modseq += 1
+            touched.extend(old.keys() - records.keys())
+            self._flags.replace(
+                {uid: record.flags for uid, record in self.records.items()},
+                self.modseq, touched if old else None)
         self._uidlist = uidlist
         self.uid_validity = uidlist.uid_validity
         self.next_uid = uidlist.next_uid
@@ -278,76 +308,70 @@ class FolderIndex:
 
     def _own_change(self) -> None:
         self.modseq += 1
-        self._probe = take_probe(self.path)
+        self._flags.commit(self.modseq)
+        self._probe = take_probe(self.maildir)
         self._touched = time.monotonic()
 
     # -- snapshots and loading ----------------------------------------------
 
     def snapshot(self) -> MailboxSnapshot:
-        """The current state (the index must be fresh). The flags mapping
-        is shared with the index until the next change copies it, so a
-        snapshot of a large mailbox costs little."""
-        self._flags_shared = True
+        """The current state (the index must be fresh), with the log of
+        the changes before it. The UIDs and flags are shared with the
+        index's :class:`~pymap.backend.flagtable.FlagTable`, so a snapshot
+        of a large mailbox costs little."""
+        uids, flags = self._flags.shared()
         return MailboxSnapshot(
-            self.uid_validity, self.next_uid, self.modseq,
-            list(self._flags), self._flags, self.recent_uid or 0)
-
-    def _flags_for_change(self) -> dict[int, FlagSet]:
-        """The flags by UID, copied first if a snapshot holds them."""
-        if self._flags_shared:
-            self._flags = dict(self._flags)
-            self._flags_shared = False
-        return self._flags
+            self.uid_validity, self.next_uid, self.modseq, uids, flags,
+            self.recent_uid or 0, self._flags.changes)
 
     def _put(self, record: Record) -> None:
-        """Adds or updates a record (UIDs are added in ascending order)."""
+        """Adds or updates a record (UIDs are added in ascending order);
+        logged at the next :meth:`_own_change`."""
         self.records[record.uid] = record
-        self._flags_for_change()[record.uid] = record.flags
+        self._flags.put(record.uid, record.flags)
 
     def _drop(self, uid: int) -> None:
         del self.records[uid]
-        del self._flags_for_change()[uid]
+        self._flags.drop(uid)
 
-    def metas(self, uids: Iterable[int]) -> list[MessageMeta] | None:
-        """Sizes and dates of the indexed messages among *uids*, in order;
-        ``None`` when a file was renamed or removed behind the index."""
-        metas = []
-        for uid in uids:
-            record = self.records.get(uid)
-            if record is None:
-                continue
-            try:
-                metas.append(self._meta(record))
-            except FileNotFoundError:
-                return None
-        return metas
+    def metas(self, uids: Sequence[int]) -> list[MessageMeta]:
+        """Refreshes the index, then returns the sizes and dates of the
+        indexed messages among *uids*, in order."""
+        return self._fresh_read(lambda: [
+            self._meta(record) for uid in uids
+            if (record := self.records.get(uid)) is not None]) or []
 
     def read(self, uid: int) -> tuple[MessageMeta, bytes] | None:
-        """The meta data and raw content of a message, ``None`` when it is
-        not indexed; :exc:`FileMoved` when its file was renamed or removed
-        behind the index."""
+        """Refreshes the index, then returns the meta data and raw content
+        of a message; ``None`` when it is not indexed (or was removed by
+        another process meanwhile)."""
+        return self._fresh_read(lambda: self._read(uid))
+
+    def _read(self, uid: int) -> tuple[MessageMeta, bytes] | None:
         record = self.records.get(uid)
         if record is None:
             return None
-        try:
-            data = (self.path / record.subdir / record.file).read_bytes()
-        except FileNotFoundError:
-            raise FileMoved(uid) from None
+        with open(self._file_of(record), 'rb') as file:
+            data = file.read()
         return self._meta(record, data), data
+
+    def _file_of(self, record: Record) -> str:
+        return f'{self.maildir}/{record.subdir}/{record.file}'
 
     def _meta(self, record: Record, data: bytes | None = None
               ) -> MessageMeta:
         if record.meta is None:
-            path = self.path / record.subdir / record.file
+            path = self._file_of(record)
             mtime = os.stat(path).st_mtime
             vsize = base_sizes(record.base)[1]
             if vsize is None:
-                vsize = crlf_size(path.read_bytes() if data is None
-                                  else data)
+                if data is None:
+                    with open(path, 'rb') as file:
+                        data = file.read()
+                vsize = crlf_size(data)
             record.meta = MessageMeta(
                 record.uid, datetime.fromtimestamp(int(mtime), UTC), vsize)
         return record.meta
-
 
 def _needs_lock(uidlist: UidList | None, listing: Listing) -> bool:
     """Whether syncing changes the uidlist or moves files."""

@@ -6,21 +6,28 @@ event loop never waits on the disk and the methods are atomic with respect
 to each other in this process; the uidlist dot-lock makes them atomic with
 respect to other processes (other pymap servers, Dovecot).
 
+A command costs one executor call where it can: the folder code of each
+step refreshes the index from the disk before it acts, and the snapshot
+that ends the command (:mod:`pymap.backend.command_end`) is then taken
+from memory, without probing the disk again; the next command sees what
+other processes changed meanwhile.
+
 Changes made here wake waiting sessions at once; changes made by other
 processes (a delivery into ``new/``, Dovecot) are found by a cheap probe
-every :data:`POLL_INTERVAL` seconds while a session waits.
+every :data:`POLL_INTERVAL` seconds while a session waits, one probe for
+all the sessions waiting on the folder (:class:`~.watch.FolderWatch`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import weakref
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
-from pymap.exceptions import MailboxNotFound, NotSupported
+from pymap.exceptions import NotSupported
 from pymap.interfaces.storage import (
     FlagSet,
     Mailbox,
@@ -30,12 +37,15 @@ from pymap.interfaces.storage import (
     StoredMessage,
     StoreMode,
 )
-from pymap.mime import MessageContent
+from pymap.mime import MessageContent, MessageSummary
 
+from ..command_end import at_command_end
 from .cache import ContentCache
 from .disk import on_disk
 from .folder import MaildirFolder, Prepared
-from .index import FileMoved
+from .folderlock import FolderLock
+from .summaries import FolderSummaries
+from .watch import FolderWatch
 
 __all__ = ['POLL_INTERVAL', 'MaildirMailbox']
 
@@ -62,9 +72,12 @@ class MaildirMailbox:
         self._name = name
         self._folder = folder
         self._cache = cache
-        self._lock = asyncio.Lock()
-        self._changed = asyncio.Event()
+        self._summaries = FolderSummaries(folder, cache.summaries)
+        self._lock = FolderLock()
+        self._watch = FolderWatch(self._lock, self._refresh,
+                                  POLL_INTERVAL)
         self._snapshot: MailboxSnapshot | None = None
+        self._fresh_for: weakref.ref[asyncio.Task[Any]] | None = None
 
     @property
     def name(self) -> str:
@@ -89,20 +102,56 @@ class MaildirMailbox:
                    **kwargs: _P.kwargs) -> _T:
         """Runs folder code under the lock, waking waiters on changes."""
         async with self._lock:
-            modseq = self._folder.modseq
-            try:
-                return await on_disk(fn, *args, **kwargs)
-            finally:
-                if self._folder.modseq != modseq:
-                    self._changed.set()
-                    self._changed = asyncio.Event()
+            return await self._call(fn, *args, **kwargs)
+
+    async def _call(self, fn: Callable[_P, _T], *args: _P.args,
+                    **kwargs: _P.kwargs) -> _T:
+        """:meth:`_run` with the lock already held."""
+        modseq = self._folder.modseq
+        try:
+            return await on_disk(fn, *args, **kwargs)
+        finally:
+            if self._folder.modseq != modseq:
+                self._watch.changed()
+
+    async def _step(self, fn: Callable[_P, _T], *args: _P.args,
+                    **kwargs: _P.kwargs) -> _T:
+        """:meth:`_run` for folder code that refreshes the index first: if
+        the next :meth:`snapshot` by the same task ends the command, it
+        need not refresh again."""
+        result = await self._run(fn, *args, **kwargs)
+        task = asyncio.current_task()
+        self._fresh_for = None if task is None else weakref.ref(task)
+        return result
 
     async def snapshot(self) -> MailboxSnapshot:
+        if self._stale():
+            async with self._lock:
+                await self._call(self._folder.refresh)
+                return self._current()
+        await self._lock.unheld()
+        return self._current()
+
+    def _stale(self) -> bool:
+        """Whether the snapshot must read the disk: not when this task's
+        last step, ending its command, or the change that woke it from
+        :meth:`wait_for_change` found the index fresh."""
+        fresh_for, self._fresh_for = self._fresh_for, None
+        if self._watch.woke():
+            return False
+        return not at_command_end() or fresh_for is None \
+            or fresh_for() is not asyncio.current_task()
+
+    async def _refresh(self) -> None:
         await self._run(self._folder.refresh)
+
+    def _current(self) -> MailboxSnapshot:
+        """The folder's snapshot (in memory: under the lock, or with it
+        waited out), reused while nothing changed."""
         snapshot = self._snapshot
         folder = self._folder
         if snapshot is None or snapshot.modseq != folder.modseq:
-            snapshot = await self._run(folder.snapshot)
+            snapshot = folder.snapshot()
         elif snapshot.recent_uid != folder.recent_uid:
             snapshot = replace(snapshot, recent_uid=folder.recent_uid or 0)
         self._snapshot = snapshot
@@ -110,33 +159,41 @@ class MaildirMailbox:
 
     async def append(self, messages: Sequence[NewMessage]) -> list[int]:
         prepared: list[Prepared] = []
+        summarizing = self._summaries.summarize_new(
+            [message.data for message in messages])
         try:
             for message in messages:
                 prepared.append(await on_disk(
                     self._folder.write_temp, message.data, message.flags,
                     message.internal_date))
-            return await self._run(self._folder.commit, prepared)
-        finally:
+            uids = await self._step(self._folder.commit, prepared)
+        except BaseException:
+            summarizing.cancel()
             await on_disk(_discard, prepared)
+            raise
+        await self._summaries.add_new([item.base for item in prepared],
+                                      summarizing, self._run)
+        return uids
 
     async def copy_to(self, uids: Sequence[int], target: Mailbox,
                       move: bool) -> list[tuple[int, int]]:
         if not isinstance(target, MaildirMailbox):
             raise NotSupported('Cannot copy between backends.')
-        exported = await self._run(self._folder.export, uids,
-                                   target._folder)
+        exported = await self._step(self._folder.export, uids,
+                                    target._folder)
         if not exported:
             return []
         try:
-            new_uids = await target._run(
+            new_uids = await target._step(
                 target._folder.commit, [item for _, item in exported])
-        finally:
+        except BaseException:
             await on_disk(_discard, [item for _, item in exported])
+            raise
         pairs = [(uid, new_uid) for (uid, _), new_uid
                  in zip(exported, new_uids, strict=True)]
         if move:
-            await self._run(self._folder.expunge,
-                            [uid for uid, _ in pairs])
+            await self._step(self._folder.expunge,
+                             [uid for uid, _ in pairs])
         return pairs
 
     async def load(self, uids: Sequence[int], content: bool
@@ -152,69 +209,52 @@ class MaildirMailbox:
                 for meta in await self._load_metas(chunk):
                     yield meta
 
+    def load_summaries(self, uids: Sequence[int]) -> AsyncIterator[
+            tuple[MessageMeta, MessageSummary]]:
+        """The :class:`~pymap.interfaces.storage.SummaryLoader`
+        capability, from the summary cache (see :mod:`.summaries`)."""
+        return self._summaries.load(uids, self._step)
+
     async def _load_metas(self, uids: Sequence[int]) -> list[MessageMeta]:
-        metas = await on_disk(self._folder.metas, uids)
-        if metas is None:
-            await self._run(self._folder.refresh)
-            metas = await on_disk(self._folder.metas, uids)
-        return metas or []
+        return await self._step(self._folder.metas, uids)
 
     async def _load_content(self, uid: int) -> StoredMessage | None:
         folder = self._folder
         record = folder.records.get(uid)
         if record is None:
             return None
-        key = (str(folder.path), record.base)
+        key = (folder.maildir, record.base)
         content = self._cache.get(key)
         if content is not None and record.meta is not None:
             return StoredMessage(record.meta, content)
-        try:
-            loaded = await on_disk(_read, folder, uid)
-        except FileMoved:
-            await self._run(folder.refresh)
-            try:
-                loaded = await on_disk(_read, folder, uid)
-            except FileMoved:
-                return None
-        if loaded is None:
-            return None
-        self._cache.put(key, loaded.content)
+        loaded = await self._step(_read, folder, uid)
+        if loaded is not None:
+            self._cache.put(key, loaded.content)
         return loaded
 
     async def update_flags(self, uids: Sequence[int], flags: FlagSet,
                            mode: StoreMode) -> dict[int, FlagSet]:
-        return await self._run(self._folder.update_flags, uids, flags, mode)
+        return await self._step(self._folder.update_flags, uids, flags,
+                                mode)
 
     async def expunge(self, uids: Sequence[int]) -> list[int]:
-        return await self._run(self._folder.expunge, uids)
+        return await self._step(self._folder.expunge, uids)
 
     async def claim_recent(self, up_to_uid: int) -> int:
-        async with self._lock:
-            previous = self._folder.recent_uid or 0
-            if up_to_uid > previous:
-                self._folder.recent_uid = up_to_uid
-            return previous
+        await self._lock.unheld()
+        previous = self._folder.recent_uid or 0
+        if up_to_uid > previous:
+            self._folder.recent_uid = up_to_uid
+        return previous
 
     async def wait_for_change(self, modseq: int, timeout: float) -> None:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while self._folder.modseq == modseq:
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                return
-            changed = self._changed
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(changed.wait(),
-                                       min(POLL_INTERVAL, remaining))
-                return
-            try:
-                await self._run(self._folder.refresh)
-            except MailboxNotFound:
-                return
+        if self._folder.modseq == modseq:
+            await self._watch.wait(timeout)
 
 
 def _read(folder: MaildirFolder, uid: int) -> StoredMessage | None:
-    """Reads and parses a message (blocking, CPU-heavy for big ones)."""
+    """Refreshes the index, reads and parses a message (blocking,
+    CPU-heavy for big ones)."""
     loaded = folder.read(uid)
     if loaded is None:
         return None

@@ -39,26 +39,29 @@ class Probe:
     keywords: Signature | None
 
 
-def _signature(path: Path) -> Signature:
+def _signature(path: str) -> Signature:
     stat = os.stat(path)
     return stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
-def _optional(path: Path) -> Signature | None:
+def _optional(path: str) -> Signature | None:
     try:
         return _signature(path)
     except FileNotFoundError:
         return None
 
 
-def take_probe(maildir: Path) -> Probe:
-    """Probes *maildir*; :exc:`MailboxNotFound` when it is gone."""
+def take_probe(maildir: str) -> Probe:
+    """Probes the maildir at path *maildir* (a string: probes run before
+    every command, and building :class:`~pathlib.Path` objects would cost
+    more than the ``stat`` calls); :exc:`MailboxNotFound` when it is
+    gone."""
     try:
-        new, cur = _signature(maildir / 'new'), _signature(maildir / 'cur')
+        new, cur = _signature(maildir + '/new'), _signature(maildir + '/cur')
     except (FileNotFoundError, NotADirectoryError):
         raise MailboxNotFound() from None
-    return Probe(new, cur, _optional(maildir / UIDLIST_FILE),
-                 _optional(maildir / KEYWORDS_FILE))
+    return Probe(new, cur, _optional(f'{maildir}/{UIDLIST_FILE}'),
+                 _optional(f'{maildir}/{KEYWORDS_FILE}'))
 
 
 @dataclass(slots=True)
@@ -75,14 +78,14 @@ class Listing:
     duplicates: list[tuple[str, str]]
 
 
-def list_files(maildir: Path, subdirs: tuple[str, ...] = ('cur', 'new'),
+def list_files(maildir: str, subdirs: tuple[str, ...] = ('cur', 'new'),
                listing: Listing | None = None) -> Listing:
-    """Lists *subdirs* (adding to *listing*), skipping dot files (maildir
-    specification)."""
+    """Lists *subdirs* of the maildir at path *maildir* (adding to
+    *listing*), skipping dot files (maildir specification)."""
     listing = listing or Listing({}, [])
     for subdir in subdirs:
         try:
-            names = os.listdir(maildir / subdir)
+            names = os.listdir(f'{maildir}/{subdir}')
         except FileNotFoundError:
             raise MailboxNotFound() from None
         for name in names:

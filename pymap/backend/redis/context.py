@@ -1,11 +1,12 @@
 """What every mailbox and mailbox set of one process shares: the one
 client (and so the one connection pool), the scripts, the notification
-listener and the snapshot cache."""
+listener, the snapshot cache and the summary cache."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from ..summarycache import SummaryCache
 from .connection import RedisClient
 from .keys import GlobalKeys
 from .notify import Notifier
@@ -24,3 +25,6 @@ class StoreContext:
     notifier: Notifier
     snapshots: SnapshotCache
     keys: GlobalKeys
+    #: Message summaries by content digest (see
+    #: :class:`~pymap.interfaces.storage.SummaryLoader`).
+    summaries: SummaryCache[str] = field(default_factory=SummaryCache)

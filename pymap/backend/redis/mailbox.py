@@ -22,8 +22,9 @@ from pymap.interfaces.storage import (
     StoredMessage,
     StoreMode,
 )
-from pymap.mime import MessageContent
+from pymap.mime import MessageContent, MessageSummary
 
+from ..summaries import cached_summaries
 from .connection import as_bytes
 from .context import StoreContext
 from .errors import UNAVAILABLE, guarded, stop_if_cancelled, translated
@@ -55,6 +56,16 @@ async def _parse(data: bytes) -> MessageContent:
     if len(data) > _BLOCKING_SIZE:
         return await run_blocking(MessageContent.parse, data)
     return MessageContent.parse(data)
+
+
+def _derive_summary(data: bytes) -> MessageSummary:
+    return MessageContent.parse(data).summary
+
+
+async def _summary_of(data: bytes) -> MessageSummary:
+    if len(data) > _BLOCKING_SIZE:
+        return await run_blocking(_derive_summary, data)
+    return _derive_summary(data)
 
 
 def _meta(uid: int, record: bytes) -> tuple[MessageMeta, str]:
@@ -162,13 +173,7 @@ class RedisMailbox:
         """Reads records in batches and, for content, fetches each batch's
         messages with one MGET bounded in bytes; yields one at a time."""
         for start in range(0, len(uids), _META_BATCH):
-            batch = uids[start:start + _META_BATCH]
-            with translated():
-                records = await self._context.client.hmget(
-                    self._keys.msgs, batch)
-            metas = [_meta(uid, as_bytes(record))
-                     for uid, record in zip(batch, records, strict=True)
-                     if record is not None]
+            metas = await self._metas(uids[start:start + _META_BATCH])
             if not content:
                 for meta, _ in metas:
                     yield meta
@@ -177,15 +182,51 @@ class RedisMailbox:
                 async for message in self._load_content(group):
                     yield message
 
+    def load_summaries(self, uids: Sequence[int]) -> AsyncIterator[
+            tuple[MessageMeta, MessageSummary]]:
+        """The :class:`~pymap.interfaces.storage.SummaryLoader`
+        capability: content never changes under its digest, so the
+        summaries the process made are kept by digest."""
+        return cached_summaries(self._batches(uids),
+                                self._context.summaries, self._summarize)
+
+    async def _batches(self, uids: Sequence[int]
+                       ) -> AsyncIterator[list[tuple[MessageMeta, str]]]:
+        for start in range(0, len(uids), _META_BATCH):
+            yield await self._metas(uids[start:start + _META_BATCH])
+
+    async def _summarize(self, group: list[tuple[MessageMeta, str]]
+                         ) -> dict[str, MessageSummary]:
+        datas = await self._contents(group)
+        return {digest: await _summary_of(data)
+                for (_, digest), data in zip(group, datas, strict=True)
+                if data is not None}  # None: expunged meanwhile
+
+    async def _metas(self, uids: Sequence[int]
+                     ) -> list[tuple[MessageMeta, str]]:
+        """The records of the existing messages among *uids*."""
+        with translated():
+            records = await self._context.client.hmget(self._keys.msgs,
+                                                       uids)
+        return [_meta(uid, as_bytes(record))
+                for uid, record in zip(uids, records, strict=True)
+                if record is not None]
+
     async def _load_content(self, group: list[tuple[MessageMeta, str]]
                             ) -> AsyncIterator[StoredMessage]:
+        datas = await self._contents(group)
+        for (meta, _), data in zip(group, datas, strict=True):
+            if data is not None:  # expunged meanwhile
+                yield StoredMessage(meta, await _parse(data))
+
+    async def _contents(self, group: list[tuple[MessageMeta, str]]
+                        ) -> list[bytes | None]:
+        """The contents of the messages of *group*, in one MGET."""
         user = self._keys.user
         with translated():
             datas = await self._context.client.mget(
                 [user.content(digest) for _, digest in group])
-        for (meta, _), data in zip(group, datas, strict=True):
-            if data is not None:  # expunged meanwhile
-                yield StoredMessage(meta, await _parse(as_bytes(data)))
+        return [None if data is None else as_bytes(data) for data in datas]
 
     @guarded
     async def update_flags(self, uids: Sequence[int], flags: FlagSet,

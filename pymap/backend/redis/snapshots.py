@@ -6,7 +6,9 @@ A reply is ``same`` (the cached snapshot still holds), ``delta`` (the
 change log covers every MODSEQ since the cached one: the touched UIDs and
 their flags now, ``nil`` for expunged) or ``full`` (every UID and its
 flags, when there is no usable cached snapshot or the log was trimmed past
-it).
+it). Each snapshot also carries a :class:`~pymap.interfaces.storage.ChangeLog`
+grown from the deltas this process read, so that a session whose view is a
+few snapshots behind compares only the touched messages.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
-from pymap.interfaces.storage import FlagSet, MailboxSnapshot
+from pymap.interfaces.storage import ChangeLog, FlagSet, MailboxSnapshot
 
 __all__ = ['SnapshotCache', 'parse_flags', 'render_flags',
            'snapshot_from_reply']
@@ -47,21 +49,27 @@ def _full(head: tuple[int, int, int, int],
     flags = {int(pairs[i]): parse_flags(pairs[i + 1], interned)
              for i in range(0, len(pairs), 2)}
     return MailboxSnapshot(head[0], head[1], head[2], sorted(flags), flags,
-                           head[3])
+                           head[3], ChangeLog(head[2]))
 
 
 def _delta(old: MailboxSnapshot, head: tuple[int, int, int, int],
            uids: Sequence[bytes],
            stored: Sequence[bytes | None]) -> MailboxSnapshot:
+    """The cached snapshot with the touched UIDs applied; its UID list is
+    reused when no message came or went."""
     interned: dict[bytes, FlagSet] = {}
     flags = dict(old.flags)
-    for uid, value in zip(uids, stored, strict=True):
+    touched = [int(uid) for uid in uids]
+    for uid, value in zip(touched, stored, strict=True):
         if value is None:
-            flags.pop(int(uid), None)
+            flags.pop(uid, None)
         else:
-            flags[int(uid)] = parse_flags(value, interned)
-    return MailboxSnapshot(head[0], head[1], head[2], sorted(flags), flags,
-                           head[3])
+            flags[uid] = parse_flags(value, interned)
+    same_uids = all(uid in old.flags and uid in flags for uid in touched)
+    log = old.changes or ChangeLog(old.modseq)
+    return MailboxSnapshot(head[0], head[1], head[2],
+                           old.uids if same_uids else sorted(flags), flags,
+                           head[3], log.record(head[2], touched))
 
 
 def snapshot_from_reply(reply: list[Any],
@@ -77,7 +85,7 @@ def snapshot_from_reply(reply: list[Any],
         raise ValueError('incremental snapshot without a cached one')
     if kind == b'same':
         return MailboxSnapshot(validity, next_uid, modseq, cached.uids,
-                               cached.flags, recent)
+                               cached.flags, recent, cached.changes)
     return _delta(cached, head, reply[2], reply[3])
 
 

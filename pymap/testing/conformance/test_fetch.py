@@ -524,3 +524,14 @@ def test_binary_of_unknown_encoding_is_refused(raw: RawClient) -> None:
                    [rb'f NO \[UNKNOWN-CTE\] .*\r\n'])
     assert fetch_one(raw, b'f FETCH 1 (BODY.PEEK[1])') \
         == {b'BODY[1]': data.split(b'\r\n\r\n', 1)[1]}
+
+
+def test_responses_before_a_refused_message_are_sent(raw: RawClient) -> None:
+    login(raw)
+    append(raw, b'Subject: plain\r\n\r\nfine\r\n')
+    append(raw, b'Subject: old\r\nContent-Transfer-Encoding: x-uuencode'
+                b'\r\n\r\nbegin 644 a.txt\r\n`\r\nend\r\n')
+    raw.command(b's SELECT INBOX')
+    raw.expect(raw.command(b'f FETCH 1:2 (BINARY.PEEK[1])'),
+               [rb'\* 1 FETCH \(BINARY\[1\] \{6\}\r\n', rb'fine\r\n',
+                rb'\)\r\n', rb'f NO \[UNKNOWN-CTE\] .*\r\n'])

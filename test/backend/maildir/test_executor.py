@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import errno
+import subprocess
+import sys
 import threading
 import time
 from datetime import UTC, datetime
@@ -74,6 +76,95 @@ async def test_pool_is_bounded() -> None:
     await asyncio.gather(*(run_blocking(work)
                            for _ in range(executor.MAX_WORKERS * 3)))
     assert 1 < peak <= executor.MAX_WORKERS
+
+
+async def test_cancelled_caller_lets_the_call_finish() -> None:
+    gate = threading.Event()
+    finished = threading.Event()
+
+    def work() -> None:
+        gate.wait(5)
+        finished.set()
+
+    task = asyncio.create_task(run_blocking(work))
+    await asyncio.sleep(0.01)
+    task.cancel()
+    gate.set()
+    assert await run_blocking(finished.wait, 5)
+    assert task.cancelled()
+
+
+async def test_queued_call_runs_though_its_caller_was_cancelled() -> None:
+    gate = threading.Event()
+    ran = threading.Event()
+    busy = [asyncio.create_task(run_blocking(gate.wait, 5))
+            for _ in range(executor.MAX_WORKERS)]
+    queued = asyncio.create_task(run_blocking(ran.set))
+    await asyncio.sleep(0.01)
+    queued.cancel()
+    assert not ran.is_set()
+    gate.set()
+    assert all(await asyncio.gather(*busy))
+    assert await run_blocking(ran.wait, 5)
+
+
+async def test_stop_iteration_does_not_leak_into_the_coroutine() -> None:
+    with pytest.raises(RuntimeError, match='StopIteration'):
+        await run_blocking(next, iter(()))
+
+
+def test_call_outliving_its_event_loop_is_harmless(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    errors: list[object] = []
+    monkeypatch.setattr(threading, 'excepthook', errors.append)
+    gate = threading.Event()
+    finished = threading.Event()
+
+    def work() -> None:
+        gate.wait(5)
+        finished.set()
+
+    async def abandon() -> None:
+        abandoned = asyncio.create_task(run_blocking(work))
+        await asyncio.sleep(0.01)
+        assert not abandoned.done()
+
+    asyncio.run(abandon())
+    gate.set()
+    assert finished.wait(5)
+    assert asyncio.run(run_blocking(divmod, 7, 2)) == (3, 1)
+    assert errors == []
+
+
+def test_calls_finish_before_the_interpreter_exits(tmp_path: Path) -> None:
+    marker = tmp_path / 'written'
+    script = (
+        'import asyncio, pathlib, time\n'
+        'from pymap.executor import run_blocking\n'
+        'def write():\n'
+        '    time.sleep(0.2)\n'
+        f'    pathlib.Path({str(marker)!r}).write_text("done")\n'
+        'async def main():\n'
+        '    asyncio.create_task(run_blocking(write))\n'
+        '    await asyncio.sleep(0.01)\n'
+        'asyncio.run(main())\n')
+    subprocess.run([sys.executable, '-c', script], check=True, timeout=30)
+    assert marker.read_text() == 'done'
+
+
+def test_a_forked_child_starts_its_own_workers() -> None:
+    script = (
+        'import asyncio, os\n'
+        'from pymap.executor import run_blocking\n'
+        'asyncio.run(run_blocking(int))\n'
+        'pid = os.fork()\n'
+        'if pid == 0:\n'
+        '    call = asyncio.wait_for(run_blocking(int, "7"), 5)\n'
+        '    os._exit(asyncio.run(call))\n'
+        'print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))\n')
+    done = subprocess.run([sys.executable, '-c', script], check=True,
+                          timeout=30, capture_output=True)
+    assert done.stdout == b'7\n'
 
 
 async def test_disk_errors_become_temporary_failures() -> None:

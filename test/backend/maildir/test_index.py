@@ -197,7 +197,7 @@ def test_own_change_is_verified_once_quiet(
     # A change by another process in the same instant as our own.
     (name,) = os.listdir(folder.path / 'cur')
     os.rename(folder.path / 'cur' / name, folder.path / 'cur' / (name + 'S'))
-    probe = index_module.take_probe(folder.path)
+    probe = index_module.take_probe(folder.maildir)
     monkeypatch.setattr(folder, '_probe', probe)
     folder.refresh()
     assert folder.snapshot().flags[1] == {b'\\Seen'}

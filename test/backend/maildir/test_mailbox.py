@@ -6,11 +6,14 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 
+from pymap.backend.command_end import command_end
 from pymap.backend.maildir import mailbox as mailbox_module
 from pymap.backend.maildir.cache import ContentCache
 from pymap.backend.maildir.keywords import KeywordLimit
@@ -21,6 +24,8 @@ from pymap.interfaces.storage import MessageMeta, NewMessage, StoredMessage
 from pymap.mime import MessageContent
 
 DATE = datetime(2022, 2, 2, 2, 2, 2, tzinfo=UTC)
+
+_T = TypeVar('_T')
 
 
 def _message(data: bytes, *flags: bytes) -> NewMessage:
@@ -75,6 +80,57 @@ async def test_snapshot_is_cached_until_a_change(
     assert second.recent_uid == 5 and second.uids == first.uids
     await inbox.append([_message(b'a')])
     assert (await inbox.snapshot()).modseq > second.modseq
+
+
+@pytest.fixture
+def disk_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the functions the mailboxes run in the executor."""
+    calls: list[str] = []
+    on_disk = mailbox_module.on_disk
+
+    async def counting(fn: Callable[..., _T], *args: Any,
+                       **kwargs: Any) -> _T:
+        calls.append(getattr(fn, '__name__', ''))
+        return await on_disk(fn, *args, **kwargs)
+
+    monkeypatch.setattr(mailbox_module, 'on_disk', counting)
+    return calls
+
+
+async def test_one_executor_call_per_step_and_none_to_end_a_command(
+        mailboxes: MaildirMailboxSet, disk_calls: list[str]) -> None:
+    inbox = await mailboxes.get_mailbox('INBOX')
+    await inbox.append([_message(b'Subject: a\n\nbody\n')])
+    await inbox.snapshot()
+    disk_calls.clear()
+    seen = frozenset({b'\\Seen'})
+    assert await inbox.update_flags([1], seen, 'add') == {1: seen}
+    with command_end():
+        assert (await inbox.snapshot()).flags == {1: seen}
+    assert disk_calls == ['update_flags']
+    (loaded,) = [item async for item in inbox.load([1], True)]
+    assert isinstance(loaded, StoredMessage)
+    with command_end():
+        await inbox.snapshot()
+    assert disk_calls == ['update_flags', '_read']
+
+
+async def test_other_snapshots_look_at_the_disk(
+        mailboxes: MaildirMailboxSet, disk_calls: list[str]) -> None:
+    inbox = await mailboxes.get_mailbox('INBOX')
+    await inbox.append([_message(b'a')])
+    await inbox.snapshot()
+    with command_end():
+        await inbox.snapshot()
+    assert disk_calls[-2:] == ['refresh', 'refresh']
+    await inbox.update_flags([1], frozenset({b'\\Seen'}), 'add')
+    await asyncio.create_task(inbox.update_flags([1], frozenset(), 'add'))
+    with command_end():
+        await inbox.snapshot()
+    assert disk_calls[-1] == 'refresh'
+    await inbox.update_flags([1], frozenset({b'\\Flagged'}), 'add')
+    (inbox.path / 'new' / 'delivered').write_bytes(b'Subject: hi\n\n')
+    assert (await inbox.snapshot()).uids == [1, 2]
 
 
 async def test_copy_and_move_keep_flags_and_remap_keywords(

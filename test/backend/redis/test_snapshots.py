@@ -10,25 +10,20 @@ import asyncio
 import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import UTC, datetime
 
 import pytest
 
 from pymap.backend.redis import RedisBackend
 from pymap.backend.redis.snapshots import SnapshotCache
-from pymap.interfaces.storage import Mailbox, MailboxSnapshot, NewMessage
+from pymap.interfaces.storage import Mailbox, MailboxSnapshot
 
 from ...redis_server import RedisServer
+from ..changes import message, random_change
 from . import open_backend
 
-DATE = datetime(2024, 5, 6, tzinfo=UTC)
 #: Entries snapshot.lua's change log keeps (_lib.lua LOG_LENGTH).
 LOG_LENGTH = 1000
 
-
-def message(number: int) -> NewMessage:
-    return NewMessage(b'Subject: %d\r\n\r\nbody\r\n' % number,
-                      frozenset(), DATE)
 
 
 @pytest.fixture
@@ -93,25 +88,10 @@ async def test_delta_matches_a_full_read(
     await inbox.snapshot()
     rng = random.Random(7)
     for _ in range(60):
-        await _random_change(other, rng)
+        await random_change(other, rng)
         if rng.random() < 0.3:
             assert same_state(await inbox.snapshot(), await truth())
     assert same_state(await inbox.snapshot(), await truth())
-
-
-async def _random_change(mailbox: Mailbox, rng: random.Random) -> None:
-    uids = list((await mailbox.snapshot()).uids)
-    choice = rng.randrange(4)
-    picked = rng.sample(uids, min(len(uids), rng.randint(1, 3)))
-    if choice == 0 or not uids:
-        await mailbox.append([message(rng.randrange(1000))])
-    elif choice == 1:
-        await mailbox.update_flags(picked, frozenset([b'\\Seen', b'$x']),
-                                   rng.choice(['add', 'remove', 'replace']))
-    elif choice == 2:
-        await mailbox.expunge(picked)
-    else:
-        await mailbox.copy_to(picked, mailbox, move=rng.random() < 0.5)
 
 
 async def test_behind_a_trimmed_log_resynchronizes(

@@ -1,0 +1,36 @@
+"""The end of an IMAP command, as a backend may see it.
+
+A session ends every command with the untagged responses that report what
+changed in the selected mailbox (RFC 3501 §7.3.1, §7.4.1), taken from a
+fresh :meth:`~pymap.interfaces.storage.Mailbox.snapshot`. A backend that
+already brought its view of the store up to date earlier in the same
+command (while it changed or read messages) may skip doing so again for
+that snapshot: what other processes change meanwhile is reported at the
+end of the next command instead. Any other snapshot must be current.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
+
+__all__ = ['at_command_end', 'command_end']
+
+_at_end: ContextVar[bool] = ContextVar('_at_end', default=False)
+
+
+@contextlib.contextmanager
+def command_end() -> Iterator[None]:
+    """Marks the snapshot taken inside as the one ending the command."""
+    token = _at_end.set(True)
+    try:
+        yield
+    finally:
+        _at_end.reset(token)
+
+
+def at_command_end() -> bool:
+    """Whether the current task is taking the snapshot that ends a
+    command."""
+    return _at_end.get()

@@ -1,0 +1,24 @@
+"""Waiting for a mailbox change, as
+:meth:`~pymap.interfaces.storage.Mailbox.wait_for_change` does once per
+change for every session in IDLE (RFC 2177)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+
+__all__ = ['wait_for_event']
+
+
+async def wait_for_event(event: asyncio.Event, timeout: float) -> None:
+    """Returns once *event* is set, or after *timeout* seconds. For
+    ``math.inf`` (IDLE: the connection enforces the autologout) no timer is
+    armed: with thousands of idle sessions, a timer per wait would cost
+    each of them a timer-heap push and pop on every change."""
+    if math.isinf(timeout):
+        await event.wait()
+        return
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(timeout):
+            await event.wait()

@@ -1,0 +1,149 @@
+"""The message summaries of one maildir, for the
+:class:`~pymap.interfaces.storage.SummaryLoader` capability.
+
+A summary comes from the backend's memory cache, else from the maildir's
+:class:`~.summaryfile.SummaryFile`, else from parsing the message, and is
+then kept in both. Message files never change content (only their names
+do), so a summary stays valid for its file's base name. New messages are
+summarised as they are appended, while their content is at hand.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import ParamSpec, Protocol, TypeVar
+
+from pymap.backend.summaries import cached_summaries
+from pymap.backend.summarycache import SummaryCache
+from pymap.executor import run_blocking
+from pymap.interfaces.storage import MessageMeta
+from pymap.mime import MessageContent, MessageSummary
+
+from .folder import MaildirFolder
+from .summaryfile import SummaryFile, encode_summary
+
+__all__ = ['FolderSummaries', 'SummaryKey']
+
+#: Messages located per executor call (locating takes well under a
+#: microsecond a message when nothing changed).
+_CHUNK = 8192
+#: Larger messages are summarised when first asked for, not when appended.
+APPEND_MAX = 1 << 20
+
+_P = ParamSpec('_P')
+_T = TypeVar('_T')
+
+#: The maildir and the base name of a message file.
+SummaryKey = tuple[str, str]
+
+
+class Runner(Protocol):
+    """Runs blocking folder code in the executor, under the mailbox's
+    lock."""
+
+    def __call__(self, fn: Callable[_P, _T], *args: _P.args,
+                 **kwargs: _P.kwargs) -> Awaitable[_T]:
+        ...
+
+
+class FolderSummaries:
+    """The summaries of the messages of *folder*, cached in *cache*."""
+
+    def __init__(self, folder: MaildirFolder,
+                 cache: SummaryCache[SummaryKey]) -> None:
+        self._folder = folder
+        self._cache = cache
+        self._file = SummaryFile(lambda: folder.path)
+
+    def load(self, uids: Sequence[int], run: Runner
+             ) -> AsyncIterator[tuple[MessageMeta, MessageSummary]]:
+        """Yields the existing messages among *uids* in order, with their
+        summaries; *run* runs folder code (that refreshes the index)."""
+        async def resolve(wanted: list[tuple[MessageMeta, SummaryKey]]
+                          ) -> dict[SummaryKey, MessageSummary]:
+            made = await run(self._summarize,
+                             [(meta, base) for meta, (_, base) in wanted])
+            return {key: made[key[1]] for _, key in wanted
+                    if key[1] in made}
+        return cached_summaries(self._located(uids, run), self._cache,
+                                resolve)
+
+    async def _located(self, uids: Sequence[int], run: Runner
+                       ) -> AsyncIterator[list[tuple[MessageMeta,
+                                                     SummaryKey]]]:
+        """The meta data and cache keys of the existing messages among
+        *uids*, a batch per executor call."""
+        for start in range(0, len(uids), _CHUNK):
+            yield await run(_locate, self._folder,
+                            uids[start:start + _CHUNK])
+
+    @staticmethod
+    def summarize_new(messages: Sequence[bytes]) -> asyncio.Future[
+            list[tuple[MessageSummary, bytes] | None]]:
+        """Starts summarising messages being appended, in the executor
+        while their files are written: each summary and its stored form,
+        or ``None`` for messages larger than :data:`APPEND_MAX`, which are
+        summarised when first asked for."""
+        return asyncio.ensure_future(run_blocking(_summarize_all, messages))
+
+    async def add_new(self, bases: Sequence[str], summarizing: asyncio.Future[
+            list[tuple[MessageSummary, bytes] | None]],
+            run: Runner) -> None:
+        """Keeps the summaries :meth:`summarize_new` made of the messages
+        now appended as the files *bases*."""
+        made = {base: item for base, item
+                in zip(bases, await summarizing, strict=True)
+                if item is not None}
+        if made:
+            await run(self._file.append,
+                      [(base, stored) for base, (_, stored) in made.items()],
+                      self._live)
+            maildir = os.fspath(self._folder.path)
+            for base, (summary, _) in made.items():
+                self._cache.put((maildir, base), summary)
+
+    def _summarize(self, wanted: list[tuple[MessageMeta, str]]
+                   ) -> dict[str, MessageSummary]:
+        """Blocking: the summaries of *wanted* from the file, or made from
+        the messages (and stored)."""
+        stored = self._file.read(base for _, base in wanted)
+        found: dict[str, MessageSummary] = {}
+        new: list[tuple[str, bytes]] = []
+        for meta, base in wanted:
+            summary = stored.get(base)
+            if summary is None or summary.size != meta.size:
+                loaded = self._folder.read(meta.uid)
+                record = self._folder.records.get(meta.uid)
+                if loaded is None or record is None or record.base != base:
+                    continue  # gone, or UIDs given anew meanwhile
+                summary = MessageContent.parse(loaded[1]).summary
+                if summary.size == meta.size:
+                    new.append((base, encode_summary(summary)))
+            found[base] = summary
+        self._file.append(new, self._live)
+        return found
+
+    def _live(self) -> set[str]:
+        return {record.base for record in self._folder.records.values()}
+
+
+def _summarize_all(messages: Sequence[bytes]
+                   ) -> list[tuple[MessageSummary, bytes] | None]:
+    return [_stored(MessageContent.parse(data).summary)
+            if len(data) <= APPEND_MAX else None for data in messages]
+
+
+def _stored(summary: MessageSummary) -> tuple[MessageSummary, bytes]:
+    return summary, encode_summary(summary)
+
+
+def _locate(folder: MaildirFolder, uids: Sequence[int]
+            ) -> list[tuple[MessageMeta, SummaryKey]]:
+    """Blocking: the meta data and cache keys of the existing messages
+    among *uids*, the index refreshed first."""
+    metas = folder.metas(uids)
+    records = folder.records
+    maildir = os.fspath(folder.path)
+    return [(meta, (maildir, records[meta.uid].base)) for meta in metas]

@@ -1,0 +1,40 @@
+"""The change log the redis backend grows from ``snapshot.lua`` replies,
+and the UID list it reuses when only flags changed (snapshots.py)."""
+
+from __future__ import annotations
+
+from pymap.backend.redis.snapshots import snapshot_from_reply
+from pymap.interfaces.storage import MailboxSnapshot
+
+
+def head(modseq: int) -> list[bytes]:
+    return [b'7', b'4', b'%d' % modseq, b'0']
+
+
+def full(modseq: int) -> MailboxSnapshot:
+    return snapshot_from_reply(
+        [head(modseq), b'full', [b'1', b'', b'2', b'', b'3', b'\\Seen']],
+        None)
+
+
+def test_a_full_read_starts_the_log() -> None:
+    snapshot = full(5)
+    assert snapshot.changes is not None
+    assert snapshot.changes.since(5) == set()
+    assert snapshot.changes.since(4) is None
+
+
+def test_deltas_chain_and_reuse_the_uid_list() -> None:
+    first = full(5)
+    flagged = snapshot_from_reply(
+        [head(6), b'delta', [b'2'], [b'\\Seen']], first)
+    assert flagged.uids is first.uids
+    assert flagged.flags[2] == {b'\\Seen'}
+    same = snapshot_from_reply([head(6), b'same'], flagged)
+    expunged = snapshot_from_reply(
+        [head(9), b'delta', [b'1', b'4'], [None, b'']], same)
+    assert expunged.uids == [2, 3, 4]
+    assert expunged.changes is not None
+    assert expunged.changes.since(8) == {1, 4}
+    assert expunged.changes.since(5) == {1, 2, 4}
+    assert expunged.changes.since(4) is None

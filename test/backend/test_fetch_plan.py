@@ -1,0 +1,69 @@
+"""FETCH plans: what each command loads, and the same bytes whether a
+summary or the whole message answers (RFC 3501 §6.4.5, §7.4.2)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from pymap.backend.fetch import FetchPlan, Loaded, Needs
+from pymap.interfaces.storage import MessageMeta
+from pymap.mime import MessageContent
+from pymap.parsing.commands import FetchCommand
+from pymap.parsing.parser import parse_command
+
+CORPUS = sorted((Path(__file__).parents[1] / 'mime' / 'corpus')
+                .glob('*.eml'))
+SUMMARIZED = (b'(UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODY '
+              b'BODYSTRUCTURE RFC822.HEADER BODY.PEEK[HEADER] '
+              b'BODY.PEEK[HEADER.FIELDS (FROM Subject)]<3.40> '
+              b'BODY.PEEK[HEADER.FIELDS.NOT (DATE)])')
+
+
+def plan(items: bytes) -> FetchPlan:
+    command = parse_command(b'a FETCH 1 ' + items)
+    assert isinstance(command, FetchCommand)
+    return FetchPlan(command.attributes)
+
+
+@pytest.mark.parametrize(('items', 'needs'), [
+    (b'(UID FLAGS)', Needs.VIEW),
+    (b'FAST', Needs.META),
+    (b'ALL', Needs.SUMMARY),
+    (SUMMARIZED, Needs.SUMMARY),
+    (b'(ENVELOPE BODY.PEEK[])', Needs.CONTENT),
+    (b'BODY.PEEK[1.HEADER]', Needs.CONTENT),
+    (b'BINARY.SIZE[1]', Needs.CONTENT),
+])
+def test_needs(items: bytes, needs: Needs) -> None:
+    assert plan(items).needs is needs
+
+
+@pytest.mark.parametrize('path', CORPUS, ids=lambda path: path.name)
+def test_summary_answers_as_the_content(path: Path) -> None:
+    content = MessageContent.parse(path.read_bytes())
+    meta = MessageMeta(7, datetime(2024, 2, 3, 4, 5, 6, tzinfo=UTC),
+                       content.size)
+    fetch = plan(SUMMARIZED)
+    from_summary = fetch.render(3, 7, [b'\\Seen'],
+                                Loaded(meta, summary=content.summary))
+    fresh = MessageContent.parse(path.read_bytes())
+    from_content = fetch.render(3, 7, [b'\\Seen'],
+                                Loaded(meta, content=fresh))
+    assert from_summary == from_content
+    assert from_summary.startswith(
+        b'* 3 FETCH (UID 7 FLAGS (\\Seen) INTERNALDATE '
+        b'" 3-Feb-2024 04:05:06 +0000" RFC822.SIZE %d ENVELOPE ('
+        % content.size)
+    assert b' BODY[HEADER.FIELDS (FROM SUBJECT)]<3> ' in from_summary
+
+
+def test_missing_data_is_an_error() -> None:
+    with pytest.raises(ValueError, match='INTERNALDATE'):
+        plan(b'INTERNALDATE').render(1, 1, [], Loaded())
+    with pytest.raises(ValueError, match='ENVELOPE'):
+        plan(b'ENVELOPE').render(1, 1, [], Loaded())
+    with pytest.raises(ValueError, match='BODY'):
+        plan(b'BODY.PEEK[]').render(1, 1, [], Loaded())
