@@ -106,13 +106,15 @@ def _pymap(url: str, workers: int,
         stop(proc)
 
 
-def _concurrent(port: int, duration: float) -> tuple[float, float]:
+def _concurrent(port: int, duration: float,
+                clients: int) -> tuple[float, float]:
     """Sessions per second, and the seconds the scenario took."""
     result = subprocess.run(
         [sys.executable, str(YARDSTICK), '--port', str(port), '--user',
          BENCH_USER, '--password', BENCH_PASSWORD, '--label', 'scaling',
          '--scenarios', 'concurrent', '--messages', '20', '--duration',
-         str(duration)], capture_output=True, text=True, check=True,
+         str(duration), '--clients', str(clients)],
+        capture_output=True, text=True, check=True,
         timeout=600)
     for line in result.stdout.splitlines():
         entry = json.loads(line)
@@ -127,6 +129,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('--rounds', type=int, default=2)
     parser.add_argument('--duration', type=float, default=10.0)
+    parser.add_argument('--clients', type=int, default=50,
+                        help='concurrent clients per worker')
     parser.add_argument('--cpu-percent', type=int, default=30,
                         help='the CPU budget of each worker, in percent '
                              'of one core')
@@ -142,7 +146,8 @@ def main() -> None:
                     # The yardstick first seeds INBOX: count the CPU of
                     # the whole run against the sessions it served.
                     before = _cpu_seconds(pids)
-                    rate, elapsed = _concurrent(port, args.duration)
+                    rate, elapsed = _concurrent(
+                        port, args.duration, args.clients * workers)
                     used = _cpu_seconds(pids) - before
                 rates[workers].append(rate)
                 per_cpu[workers].append(rate * elapsed / used)

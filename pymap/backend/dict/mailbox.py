@@ -25,7 +25,7 @@ from pymap.interfaces.storage import (
     StoredMessage,
     StoreMode,
 )
-from pymap.mime import MessageContent
+from pymap.mime import MessageContent, MessageSummary
 
 from ..flagtable import FlagTable
 from ..idle import wait_for_event
@@ -134,6 +134,16 @@ class DictMailbox:
                 yield StoredMessage(message.meta, message.content)
             else:
                 yield message.meta
+
+    async def load_summaries(self, uids: Sequence[int]) -> AsyncIterator[
+            tuple[MessageMeta, MessageSummary]]:
+        """The :class:`~pymap.interfaces.storage.SummaryLoader`
+        capability: each message keeps its parsed content, which caches
+        its summary."""
+        for uid in uids:
+            message = self._messages.get(uid)
+            if message is not None:
+                yield message.meta, message.content.summary
 
     async def update_flags(self, uids: Sequence[int], flags: FlagSet,
                            mode: StoreMode) -> dict[int, FlagSet]:
