@@ -27,6 +27,7 @@ __all__ = ['SelectedView', 'render_flags']
 
 _RECENT = b'\\Recent'
 _NO_FLAGS: FlagSet = frozenset()
+_RECENT_SET: FlagSet = frozenset([_RECENT])
 
 
 def render_flags(flags: Iterable[bytes]) -> bytes:
@@ -79,6 +80,12 @@ class SelectedView:
         if uid in self.recent:
             flags.append(_RECENT)
         return flags
+
+    def flag_set(self, uid: int) -> FlagSet:
+        """The flags SEARCH compares (RFC 3501 §6.4.4), ``\\Recent``
+        included, unsorted."""
+        flags = self.flags.get(uid, _NO_FLAGS)
+        return flags | _RECENT_SET if uid in self.recent else flags
 
     def fetch_flags(self, uid: int, with_uid: bool = True) -> bytes:
         """An untagged ``FETCH (FLAGS ...)`` for a message."""

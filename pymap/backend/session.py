@@ -5,13 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from bisect import bisect_right
-from collections.abc import (
-    AsyncIterator,
-    Container,
-    Iterable,
-    Mapping,
-    Sequence,
-)
+from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import UTC, datetime
 
 from pymap.config import IMAPConfig
@@ -55,8 +49,6 @@ __all__ = ['BaseSession']
 
 _SEEN = b'\\Seen'
 _DELETED = b'\\Deleted'
-_RECENT = frozenset([b'\\Recent'])
-_NO_FLAGS: frozenset[bytes] = frozenset()
 #: FETCH responses are sent in batches of about this many bytes.
 _BATCH_BYTES = 64 * 1024
 _SYSTEM_FLAGS = (b'\\Answered', b'\\Flagged', b'\\Deleted', b'\\Seen',
@@ -256,10 +248,10 @@ class BaseSession(MailboxCommands):
                 if uid not in view.ghosts}
         largest_uid = view.uids[-1] if view.uids else 0
         exists, matches = view.exists, query.matches
-        flags, recent = view.flags, view.recent
+        flag_set = view.flag_set
         if not (query.needs_summary or query.needs_meta):
             return [uid for uid, seq in seqs.items() if matches(SearchContext(
-                seq, uid, _search_flags(flags, recent, uid), exists,
+                seq, uid, flag_set(uid), exists,
                 largest_uid))]
         loaded = load_summaries(mailbox, list(seqs)) \
             if query.needs_summary else _metas(mailbox, list(seqs))
@@ -267,7 +259,7 @@ class BaseSession(MailboxCommands):
         async for meta, summary in loaded:
             uid = meta.uid
             if matches(SearchContext(seqs[uid], uid,
-                                     _search_flags(flags, recent, uid),
+                                     flag_set(uid),
                                      exists, largest_uid, meta, summary)):
                 found.append(uid)
         return found
@@ -430,13 +422,6 @@ async def _metas(mailbox: Mailbox, uids: Sequence[int]
     async for message in mailbox.load(uids, False):
         if isinstance(message, MessageMeta):
             yield message, None
-
-
-def _search_flags(flags: Mapping[int, FlagSet], recent: Container[int],
-                  uid: int) -> FlagSet:
-    """The flags SEARCH compares, ``\\Recent`` included."""
-    found = flags.get(uid, _NO_FLAGS)
-    return found | _RECENT if uid in recent else found
 
 
 def _with_uid(attributes: tuple[FetchAttribute, ...]

@@ -31,9 +31,6 @@ class SummaryCache(Generic[_K]):
         self._entries: OrderedDict[_K, MessageSummary] = OrderedDict()
         self._bytes = 0
 
-    def __len__(self) -> int:
-        return len(self._entries)
-
     @property
     def size(self) -> int:
         """The bytes held."""
