@@ -3,9 +3,11 @@ Dovecot's "Maildir" and "Locking" documentation).
 
 The lock is a file created with ``O_EXCL`` next to the file it protects,
 holding ``<pid>:<host>`` of its owner. A lock is stale, and is broken, when
-its owner is a process of this host that no longer exists, or when it has
-not been touched for :data:`STALE_AFTER` seconds (Dovecot's two-minute
-timeout for ``dovecot-uidlist.lock``).
+its owner is a process of this host that no longer exists, when it is
+still empty :data:`UNWRITTEN_AFTER` seconds after it was made (its maker
+died between creating it and writing its name, as ``kill -9`` can do), or
+when it has not been touched for :data:`STALE_AFTER` seconds (Dovecot's
+two-minute timeout for ``dovecot-uidlist.lock``).
 """
 
 from __future__ import annotations
@@ -18,10 +20,13 @@ from types import TracebackType
 
 from pymap.exceptions import InUse
 
-__all__ = ['STALE_AFTER', 'TIMEOUT', 'DotLock']
+__all__ = ['STALE_AFTER', 'TIMEOUT', 'UNWRITTEN_AFTER', 'DotLock']
 
 #: Seconds after which an untouched lock is considered abandoned.
 STALE_AFTER = 120.0
+#: Seconds after which a lock with no owner written in it is abandoned:
+#: a live maker writes its name right after creating the file.
+UNWRITTEN_AFTER = 2.0
 #: Seconds to wait for a lock before answering ``NO [INUSE]``.
 TIMEOUT = 30.0
 _MAX_DELAY = 0.05
@@ -90,8 +95,10 @@ class DotLock:
             owner = self.path.read_bytes()[:256]
         except FileNotFoundError:
             return True
-        if not _owner_dead(owner) \
-                and time.time() - identity[1] / 1e9 < self.stale_after:
+        age = time.time() - identity[1] / 1e9
+        abandoned = _owner_dead(owner) \
+            or (not owner and age >= UNWRITTEN_AFTER)
+        if not abandoned and age < self.stale_after:
             return False
         try:
             if _identity(self.path) == identity:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pymap.backend.maildir.lock import DotLock
+from pymap.backend.maildir.lock import UNWRITTEN_AFTER, DotLock
 from pymap.exceptions import InUse
 
 
@@ -74,6 +74,19 @@ def test_unreadable_lock_content_is_stale_after_timeout(
         DotLock(tmp_path / 'file', timeout=0.05, stale_after=60).acquire()
     with DotLock(tmp_path / 'file', timeout=1, stale_after=0):
         pass
+
+
+def test_empty_lock_is_abandoned_soon_after_it_was_made(
+        tmp_path: Path) -> None:
+    # A maker killed between creating the lock and writing its name.
+    lock_path = tmp_path / 'file.lock'
+    lock_path.write_bytes(b'')
+    with pytest.raises(InUse):
+        DotLock(tmp_path / 'file', timeout=0.05).acquire()
+    old = time.time() - UNWRITTEN_AFTER
+    os.utime(lock_path, (old, old))
+    with DotLock(tmp_path / 'file', timeout=1) as lock:
+        assert lock.path.read_text().startswith(f'{os.getpid()}:')
 
 
 def test_release_leaves_a_lock_taken_by_another(tmp_path: Path) -> None:
