@@ -320,8 +320,6 @@ class BaseSession(MailboxCommands):
         for FETCH."""
         mailbox, view = self._require_writable()
         uids = self._resolve(view, cmd)
-        for line in await self._updates(allow_expunge=False):
-            yield line
         live = [uid for uid in uids if uid not in view.ghosts]
         changed = await mailbox.update_flags(live, frozenset(cmd.flags),
                                              cmd.mode)

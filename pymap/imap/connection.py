@@ -173,7 +173,7 @@ class Connection:
                     await self._respond(Response(command.tag, b'OK',
                                                  item.text, item.code))
                 else:
-                    await self.stream.write(item)
+                    await self.stream.queue(item)
         except IMAPError as exc:
             await self._respond(Response(command.tag, exc.status, exc.text,
                                          exc.code))

@@ -28,6 +28,8 @@ _log = logging.getLogger(__name__)
 #: A MULTIAPPEND may carry several messages, each up to APPENDLIMIT.
 MULTIAPPEND_FACTOR = 4
 _READ_SIZE = 65536
+#: Queued response bytes are sent once they reach this size.
+_SEND_SIZE = 65536
 
 
 class ClientClosed(Exception):
@@ -51,18 +53,38 @@ class IMAPStream:
         self.allow_append = False
         self._literal_total = 0
         self._refusal: Response | None = None
+        self._queued: list[bytes] = []
+        self._queued_size = 0
 
     @property
     def secure(self) -> bool:
         """Whether the connection runs over TLS."""
         return self.writer.get_extra_info('ssl_object') is not None
 
+    async def queue(self, data: bytes) -> None:
+        """Queues response bytes, so that a command's untagged responses
+        leave with its tagged one in one send; sends them once enough
+        have gathered."""
+        self._queued.append(data)
+        self._queued_size += len(data)
+        if self._queued_size >= _SEND_SIZE:
+            await self.write(b'')
+
     async def write(self, data: bytes) -> None:
-        """Sends response bytes, waiting when the client reads slowly."""
+        """Sends the queued bytes and *data*, waiting when the client
+        reads slowly."""
+        self.writer.write(self._take_queued(data))
+        await self.writer.drain()
+
+    def _take_queued(self, data: bytes) -> bytes:
+        if self._queued:
+            self._queued.append(data)
+            data = b''.join(self._queued)
+            self._queued.clear()
+            self._queued_size = 0
         if self.config.debug:
             _log.debug('%s <- %r', id(self), data[:200])
-        self.writer.write(data)
-        await self.writer.drain()
+        return data
 
     async def _receive(self) -> None:
         try:
@@ -158,7 +180,7 @@ class IMAPStream:
         """Sends a last response and closes the transport, which ends any
         read in progress."""
         if not self.writer.is_closing():
-            self.writer.write(farewell)
+            self.writer.write(self._take_queued(farewell))
             self.writer.close()
 
     async def close(self) -> None:

@@ -24,8 +24,8 @@ class MessageContent:
     """A parsed message (RFC 5322, RFC 2045-2049) answering the FETCH data
     items of RFC 3501 section 6.4.5 and the SEARCH needs of section 6.4.4.
 
-    The header section is parsed on construction, the MIME structure on
-    first use; derived structures are computed once and cached.  No input
+    The header section and the MIME structure are parsed on first use;
+    derived structures are computed once and cached.  No input
     makes it raise, except :meth:`binary` for an unknown transfer encoding.
 
     Attributes:
@@ -34,20 +34,37 @@ class MessageContent:
             message once every line ends with CRLF.
     """
 
-    def __init__(self, raw: bytes, data: bytes, header_end: int) -> None:
-        """Use :meth:`parse` instead."""
+    def __init__(self, raw: bytes, data: bytes) -> None:
+        """Use :meth:`parse` or :meth:`parse_canonical` instead."""
         self.raw = raw
         self.size = len(data)
         self._data = data
-        self._header_end = header_end
-        self._fields = HeaderFields.parse(data[:header_end])
 
     @classmethod
     def parse(cls, raw: bytes) -> "MessageContent":
         """Parse a message from its raw bytes, with LF or CRLF line endings
         (RFC 5322 section 2.1 format, line endings made canonical)."""
-        data = to_crlf(raw)
-        return cls(raw, data, body_offset(data, 0, len(data)))
+        return cls(raw, to_crlf(raw))
+
+    @classmethod
+    def parse_canonical(cls, data: bytes) -> "MessageContent":
+        """:meth:`parse` for bytes known to end every line with CRLF
+        already, which need not be checked."""
+        return cls(data, data)
+
+    @property
+    def data(self) -> bytes:
+        """The message with every line ending in CRLF, as ``BODY[]``
+        holds it."""
+        return self._data
+
+    @cached_property
+    def _header_end(self) -> int:
+        return body_offset(self._data, 0, len(self._data))
+
+    @cached_property
+    def _fields(self) -> HeaderFields:
+        return HeaderFields.parse(self._data[: self._header_end])
 
     @cached_property
     def _root(self) -> Entity:

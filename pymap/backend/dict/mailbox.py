@@ -35,10 +35,18 @@ __all__ = ['DictMailbox']
 _validities = itertools.count(int(time.time()))
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)
 class _Message:
+    """A stored message: its octets with CRLF line endings and the summary
+    made once at APPEND; a parsed tree is made only for the FETCH items a
+    summary cannot answer, and not kept."""
+
     meta: MessageMeta
-    content: MessageContent
+    data: bytes
+    summary: MessageSummary
+
+    def content(self) -> MessageContent:
+        return MessageContent.parse_canonical(self.data)
 
 
 def _apply(flags: FlagSet, change: FlagSet, mode: StoreMode) -> FlagSet:
@@ -86,19 +94,21 @@ class DictMailbox:
                 flags, self._recent_uid, self._flags.changes)
         return self._snapshot
 
-    def add_parsed(self, content: MessageContent, flags: FlagSet,
-                   internal_date: datetime) -> int:
-        """Stores an already parsed message; returns its UID."""
+    def _add(self, data: bytes, summary: MessageSummary, flags: FlagSet,
+             internal_date: datetime) -> int:
+        """Stores a message in CRLF form with its summary; returns its
+        UID."""
         uid = self._next_uid
         self._next_uid += 1
-        meta = MessageMeta(uid, internal_date, content.size)
-        self._messages[uid] = _Message(meta, content)
+        meta = MessageMeta(uid, internal_date, len(data))
+        self._messages[uid] = _Message(meta, data, summary)
         self._flags.put(uid, flags)
         return uid
 
     async def append(self, messages: Sequence[NewMessage]) -> list[int]:
         parsed = [MessageContent.parse(msg.data) for msg in messages]
-        uids = [self.add_parsed(content, msg.flags, msg.internal_date)
+        uids = [self._add(content.data, content.summary, msg.flags,
+                          msg.internal_date)
                 for content, msg in zip(parsed, messages, strict=True)]
         self._touch()
         return uids
@@ -112,8 +122,8 @@ class DictMailbox:
             message = self._messages.get(uid)
             if message is None:
                 continue
-            pairs.append((uid, target.add_parsed(
-                message.content, self._flags.flags[uid],
+            pairs.append((uid, target._add(
+                message.data, message.summary, self._flags.flags[uid],
                 message.meta.internal_date)))
             if move:
                 del self._messages[uid]
@@ -131,19 +141,18 @@ class DictMailbox:
             if message is None:
                 continue
             if content:
-                yield StoredMessage(message.meta, message.content)
+                yield StoredMessage(message.meta, message.content())
             else:
                 yield message.meta
 
     async def load_summaries(self, uids: Sequence[int]) -> AsyncIterator[
             tuple[MessageMeta, MessageSummary]]:
         """The :class:`~pymap.interfaces.storage.SummaryLoader`
-        capability: each message keeps its parsed content, which caches
-        its summary."""
+        capability: each message keeps its summary."""
         for uid in uids:
             message = self._messages.get(uid)
             if message is not None:
-                yield message.meta, message.content.summary
+                yield message.meta, message.summary
 
     async def update_flags(self, uids: Sequence[int], flags: FlagSet,
                            mode: StoreMode) -> dict[int, FlagSet]:
