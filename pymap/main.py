@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from . import __version__
 from .config import IMAPConfig
 from .daemon import PidFile, drop_privileges, notify_systemd, tune_gc
+from .eventloop import loop_name, run_forever_on
 from .imap.listen import bind_sockets
 from .imap.server import IMAPServer
 from .interfaces.backend import BackendType, Service
@@ -111,6 +112,7 @@ async def _serve(backend_type: BackendType, args: argparse.Namespace,
         listeners += await server.start([sock], tls=tls)
         _log.info('listening on %s%s', sock.getsockname(),
                   ' (TLS)' if tls else '')
+    _log.info('event loop: %s', loop_name())
     services: list[Service] = [
         await service.start(backend, config, args)
         for service in load_services().values()]
@@ -128,8 +130,9 @@ async def _serve(backend_type: BackendType, args: argparse.Namespace,
 def _run(backend_type: BackendType, args: argparse.Namespace,
          config: IMAPConfig, bound: Bound) -> None:
     tune_gc()
+    run_forever = run_forever_on(args.event_loop)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve(backend_type, args, config, bound))
+        run_forever(_serve(backend_type, args, config, bound))
 
 
 def _start(parser: argparse.ArgumentParser, args: argparse.Namespace,
@@ -165,6 +168,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     try:
         config = config_from_args(args)
+        run_forever_on(args.event_loop)
     except ValueError as exc:
         parser.error(str(exc))
     setup_logging(args.debug, args.log_format)

@@ -8,6 +8,7 @@ import os
 from argparse import ArgumentParser, Namespace
 
 from .config import IMAPConfig
+from .eventloop import CHOICES
 
 __all__ = ['add_server_options', 'config_from_args']
 
@@ -83,6 +84,8 @@ def _process_options(parser: ArgumentParser) -> None:
                        help='write the process ID here')
     group.add_argument('--user', help='switch to this user after binding')
     group.add_argument('--group', help='switch to this group after binding')
+    group.add_argument('--event-loop', choices=CHOICES, default='auto',
+                       help='the event loop; auto: uvloop when installed')
 
 
 def add_server_options(parser: ArgumentParser) -> None:

@@ -8,8 +8,6 @@ import shutil
 import uuid
 from pathlib import Path
 
-import pytest
-
 from pymap.backend.dict import DictBackend, DictUsers
 from pymap.backend.maildir import MaildirBackend
 from pymap.interfaces.backend import Backend
@@ -19,6 +17,8 @@ from pymap.testing import (
     TEST_USER,
     BackendFactory,
 )
+
+from .strict import skip_or_fail
 
 __all__ = ['dict_backend', 'maildir_backend_factory',
            'redis_backend_factory', 'require_tool']
@@ -30,10 +30,7 @@ def require_tool(path: str, reason: str) -> str:
     found = shutil.which(path) or (path if os.path.exists(path) else None)
     if found:
         return found
-    message = f'{path} not installed: {reason}'
-    if os.environ.get('PYMAP_TEST_STRICT') == '1':
-        pytest.fail(message)
-    pytest.skip(message)
+    skip_or_fail(f'{path} not installed: {reason}')
 
 
 async def dict_backend() -> Backend:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import html
 import importlib.util
-import os
 import re
 import subprocess
 import sys
@@ -18,6 +17,8 @@ import pytest
 from pymap.admin.cli import build_parser as build_admin_parser
 from pymap.main import build_parser
 from pymap.plugin import load_backends
+
+from .strict import skip_or_fail
 
 ROOT = Path(__file__).parent.parent
 DOC = ROOT / 'doc'
@@ -34,11 +35,8 @@ def _require_sphinx() -> None:
                if importlib.util.find_spec(name) is None]
     if not missing:
         return
-    message = (f'{", ".join(missing)} not installed: the docs tests need '
-               "pip install -e '.[docs]'")
-    if os.environ.get('PYMAP_TEST_STRICT') == '1':
-        pytest.fail(message)
-    pytest.skip(message)
+    skip_or_fail(f'{", ".join(missing)} not installed: the docs tests '
+                 "need pip install -e '.[docs]'")
 
 
 @pytest.fixture(scope='module')
@@ -153,10 +151,7 @@ def test_tutorial_names_real_conformance_tests() -> None:
     except ModuleNotFoundError:  # pymap.testing is still a module
         spec = None
     if spec is None or spec.submodule_search_locations is None:
-        message = 'pymap.testing.conformance does not exist yet'
-        if os.environ.get('PYMAP_TEST_STRICT') == '1':
-            pytest.fail(message)
-        pytest.skip(message)
+        skip_or_fail('pymap.testing.conformance does not exist yet')
     suite = Path(next(iter(spec.submodule_search_locations)))
     tutorial = (DOC / 'plugins.md').read_text('utf-8')
     named = set(re.findall(r'`(test_\w+\.py)', tutorial))

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import imaplib
 import importlib.util
-import os
 import signal
 import socket
 import subprocess
@@ -18,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from .strict import skip_or_fail
+
 USER, PASSWORD = 'alice', 'secret'
 MESSAGE = b'Subject: plugin\r\n\r\nStored in SQLite.\r\n'
 
@@ -28,11 +29,8 @@ def _installed() -> None:
     ``PYMAP_TEST_STRICT=1`` it must be."""
     if importlib.util.find_spec('pymap_sqlite') is not None:
         return
-    message = ('pymap_sqlite not installed: '
-               'pip install ./examples/pymap-sqlite')
-    if os.environ.get('PYMAP_TEST_STRICT') == '1':
-        pytest.fail(message)
-    pytest.skip(message)
+    skip_or_fail('pymap_sqlite not installed: '
+                 'pip install ./examples/pymap-sqlite')
 
 
 def _free_port() -> int:

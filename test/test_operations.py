@@ -19,7 +19,10 @@ from pathlib import Path
 import pytest
 import trustme
 
+from pymap.eventloop import uvloop_installed
+
 from .processes import free_port, wait_for_port
+from .strict import skip_or_fail
 
 Spawn = Callable[..., tuple[subprocess.Popen[bytes], int]]
 
@@ -105,17 +108,22 @@ def test_implicit_tls_and_reload_on_sighup(
                for line in _log_lines(tmp_path))
 
 
-def test_certificate_from_environment(
+@pytest.mark.parametrize('loop', ['asyncio', 'uvloop'])
+def test_certificate_from_environment_and_starttls(
         spawn: Spawn, certs: Callable[[str], trustme.CA],
-        tmp_path: Path) -> None:
+        tmp_path: Path, loop: str) -> None:
+    if loop == 'uvloop' and not uvloop_installed():
+        skip_or_fail('uvloop is not installed (the uvloop extra)')
     ca = certs('env')
     pem = str(tmp_path / 'env.pem')
-    _, port = spawn(env={'PYMAP_CERT': pem, 'PYMAP_KEY': pem})
+    _, port = spawn('--event-loop', loop,
+                    env={'PYMAP_CERT': pem, 'PYMAP_KEY': pem})
     client = imaplib.IMAP4('127.0.0.1', port)
     assert 'STARTTLS' in client.capabilities
     client.starttls(ssl_context=_client_context(ca))
     assert client.login('demouser', 'demopass')[0] == 'OK'
     client.logout()
+    assert f'event loop: {loop}' in '\n'.join(_log_lines(tmp_path))
 
 
 def test_pid_file_json_logs_and_clean_exit(spawn: Spawn,

@@ -23,6 +23,8 @@ import pytest
 
 from pymap.mime import MessageContent, UnknownEncoding
 
+from ..strict import skip_or_fail
+
 IMAP_BINARY = Path("/usr/lib/dovecot/imap")
 CORPUS = Path(__file__).parent / "corpus"
 CORPUS_NAMES = sorted(path.name for path in CORPUS.glob("*.eml"))
@@ -280,12 +282,6 @@ def _untagged(reader: ResponseReader, fetched: Fetched) -> None:
     data.update(zip(items[::2], items[1::2], strict=True))
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("PYMAP_TEST_STRICT") == "1":
-        pytest.fail(f"{reason} (PYMAP_TEST_STRICT=1)")
-    pytest.skip(reason)
-
-
 def _mail_user(workdir: Path) -> tuple[str, list[str]]:
     """The user Dovecot runs as, and its options: Dovecot refuses to
     access mail as root, so as root an unprivileged user is used."""
@@ -300,7 +296,7 @@ def _mail_user(workdir: Path) -> tuple[str, list[str]]:
             check=False,
         )
         if created.returncode != 0:
-            _unavailable(f"cannot create user {MAIL_USER}: {created.stderr!r}")
+            skip_or_fail(f"cannot create user {MAIL_USER}: {created.stderr!r}")
     user = pwd.getpwnam(MAIL_USER)
     for path in (workdir, *workdir.rglob("*")):
         os.chown(path, user.pw_uid, user.pw_gid)
@@ -379,7 +375,7 @@ def _crlf(raw: bytes) -> bytes:
 @pytest.fixture(scope="module")
 def dovecot() -> Iterator[Session]:
     if not IMAP_BINARY.exists():
-        _unavailable(f"Dovecot is not installed ({IMAP_BINARY} is missing)")
+        skip_or_fail(f"Dovecot is not installed ({IMAP_BINARY} is missing)")
     workdir = Path(tempfile.mkdtemp(prefix="pymap-dovecot-"))
     try:
         output = _run_dovecot(workdir)

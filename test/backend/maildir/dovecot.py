@@ -16,6 +16,8 @@ from typing import IO
 
 import pytest
 
+from ...strict import skip_or_fail
+
 IMAP_BINARY = Path('/usr/lib/dovecot/imap')
 MAIL_USER = 'pymaptest'
 
@@ -35,17 +37,10 @@ namespace inbox {{
 """
 
 
-def unavailable(reason: str) -> None:
-    """Skips, or fails with ``PYMAP_TEST_STRICT=1``."""
-    if os.environ.get('PYMAP_TEST_STRICT') == '1':
-        pytest.fail(f'{reason} (PYMAP_TEST_STRICT=1)')
-    pytest.skip(reason)
-
-
 def require_dovecot() -> None:
     """Skips the test when Dovecot's imap binary is missing."""
     if not IMAP_BINARY.exists():
-        unavailable(f'Dovecot is not installed ({IMAP_BINARY} is missing)')
+        skip_or_fail(f'Dovecot is not installed ({IMAP_BINARY} is missing)')
 
 
 def _hand_over(workdir: Path) -> list[str]:
@@ -55,8 +50,7 @@ def _hand_over(workdir: Path) -> list[str]:
     try:
         user = pwd.getpwnam(MAIL_USER)
     except KeyError:
-        unavailable(f'system user {MAIL_USER} is missing')
-        raise
+        skip_or_fail(f'system user {MAIL_USER} is missing')
     for path in (workdir, *workdir.rglob('*')):
         os.lchown(path, user.pw_uid, user.pw_gid)
     return ['-o', f'mail_uid={user.pw_uid}', '-o', f'mail_gid={user.pw_gid}']
