@@ -5,6 +5,7 @@ server pinned to CPU 0 and the client to CPU 1, and writes the medians to
 
     python bench/run.py [--rounds 2] [--duration 5] [--servers ...]
         [--old-pymap /path/to/venv/bin/pymap] [--redis-url URL]
+        [--scenarios fetch-body,store]
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ def _measure(server: Server, args: argparse.Namespace) -> dict[str, float]:
             '--user', BENCH_USER, '--password', BENCH_PASSWORD,
             '--label', server.label, '--duration', str(args.duration),
             '--rss-pid', str(server.pid), '--rss-tree', '--server-cpu', '0']
+    if args.scenarios:
+        argv += ['--scenarios', args.scenarios]
     if shutil.which('taskset'):
         argv = ['taskset', '-c', '1', *argv]
     result = subprocess.run(argv, capture_output=True, text=True,
@@ -103,6 +106,8 @@ def _table(results: Results) -> str:
     lines = ['| scenario | ' + ' | '.join(kinds) + ' |',
              '|---|' + '---|' * len(kinds)]
     for row in rows:
+        if not any(results[kind].get(row) for kind in kinds):
+            continue  # a scenario left out with --scenarios
         cells = []
         for kind in kinds:
             values = results[kind].get(row)
@@ -149,8 +154,16 @@ def main() -> None:
                              "pymap==0.36.7")
     parser.add_argument('--redis-url', metavar='URL',
                         help='a Redis for the redis backend')
+    parser.add_argument('--scenarios', metavar='LIST',
+                        help='only these yardstick scenarios (comma '
+                             'separated); the table is printed, and '
+                             'doc/performance.md is left alone')
     args = parser.parse_args()
-    _write(_run_all(args), args)
+    results = _run_all(args)
+    if args.scenarios:
+        print(_table(results))
+    else:
+        _write(results, args)
 
 
 if __name__ == '__main__':
