@@ -22,7 +22,7 @@ from pymap.parsing.response import render_nstring, render_string
 from pymap.parsing.values import format_datetime
 from pymap.selected import render_flags
 
-__all__ = ['FetchPlan', 'Loaded', 'Needs']
+__all__ = ['FetchPlan', 'Loaded', 'Needs', 'fetch_plan']
 
 _ALIASES = {
     b'RFC822': Section(),
@@ -85,6 +85,13 @@ class FetchPlan:
         """
         items = [render(uid, flags, loaded) for render in self._renderers]
         return b'* %d FETCH (%s)\r\n' % (seq, b' '.join(items))
+
+
+@lru_cache(maxsize=256)
+def fetch_plan(attributes: tuple[FetchAttribute, ...]) -> FetchPlan:
+    """The plan of *attributes*, shared by the commands that ask for the
+    same items (a plan never changes once made)."""
+    return FetchPlan(attributes)
 
 
 def _needs(attr: FetchAttribute) -> Needs:

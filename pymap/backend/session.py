@@ -39,7 +39,7 @@ from pymap.search import SearchContext, SearchQuery
 from pymap.selected import SelectedView, render_flags
 
 from .command_end import command_end
-from .fetch import FetchPlan, Loaded, Needs
+from .fetch import Loaded, Needs, fetch_plan
 from .mailboxes import MailboxCommands
 from .names import check_name
 from .summaries import load_summaries
@@ -275,7 +275,7 @@ class BaseSession(MailboxCommands):
         if any(attr.sets_seen for attr in attributes) and not view.readonly:
             attributes = await self._mark_seen(mailbox, view, uids,
                                                attributes)
-        plan = FetchPlan(attributes)
+        plan = fetch_plan(attributes)
         missing = set(uids)
         batch: list[bytes] = []
         size = 0

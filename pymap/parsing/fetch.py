@@ -113,8 +113,31 @@ class FetchAttribute:
         return name
 
 
+#: Item lists parsed lately, by their text (a client sends the same items
+#: command after command): the items, and the length of their text.
+_RECENT: dict[bytes, tuple[tuple[FetchAttribute, ...], int]] = {}
+_RECENT_MAX = 256
+#: Longer texts are parsed every time.
+_RECENT_TEXT = 512
+
+
 def parse_fetch_attributes(scanner: Scanner) -> tuple[FetchAttribute, ...]:
     """A macro, a single item, or a parenthesized list of items."""
+    text = scanner.data[scanner.pos:scanner.pos + _RECENT_TEXT + 1]
+    recent = _RECENT.get(text)
+    if recent is not None:
+        scanner.pos += recent[1]
+        return recent[0]
+    start = scanner.pos
+    attributes = _parse_items(scanner)
+    if len(text) <= _RECENT_TEXT:
+        if len(_RECENT) >= _RECENT_MAX:
+            _RECENT.clear()
+        _RECENT[text] = (attributes, scanner.pos - start)
+    return attributes
+
+
+def _parse_items(scanner: Scanner) -> tuple[FetchAttribute, ...]:
     if scanner.peek() == b'(':
         return tuple(scanner.paren_list(_parse_attribute, allow_empty=False))
     start = scanner.pos

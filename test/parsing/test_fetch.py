@@ -111,6 +111,24 @@ def test_list_of_several() -> None:
         FetchAttribute(b'RFC822.SIZE'))
 
 
+def test_a_repeated_list_is_parsed_once() -> None:
+    first = Scanner(b'1 (UID BODY.PEEK[])', 2)
+    again = Scanner(b'9 (UID BODY.PEEK[])', 2)
+    parsed = parse_fetch_attributes(first)
+    assert parse_fetch_attributes(again) is parsed
+    assert first.pos == again.pos == len(first.data)
+    assert parsed == (FetchAttribute(b'UID'), body(peek=True))
+
+
+def test_a_cached_list_is_still_followed_by_the_rest() -> None:
+    for _ in range(2):
+        scanner = Scanner(b'(UID FLAGS) EXTRA')
+        assert parse_fetch_attributes(scanner) == (
+            FetchAttribute(b'UID'), FetchAttribute(b'FLAGS'))
+        with pytest.raises(ParseError):
+            scanner.end()
+
+
 @pytest.mark.parametrize('data', [
     b'FOO', b'(ALL)', b'()', b'BODY.PEEK', b'BINARY', b'RFC822.PEEK',
     b'BODY[MIME]', b'BODY[0]', b'BODY[1.]', b'BODY[]<1.0>',
