@@ -40,6 +40,49 @@ class ClientClosed(Exception):
         self.timed_out = timed_out
 
 
+class _ReadDeadline:
+    """Ends a read that waits longer than :attr:`IMAPStream.timeout`.
+
+    One timer per connection, re-armed only when it fires early, instead
+    of one timer made and cancelled for every read as
+    :func:`asyncio.timeout` would: most reads are answered at once, and
+    the timeout is minutes long. Expiry fails the waiting read with
+    :exc:`TimeoutError` through the reader; the connection then closes.
+    """
+
+    __slots__ = ('_reader', '_timer', 'due', 'reading')
+
+    def __init__(self, reader: asyncio.StreamReader) -> None:
+        self._reader = reader
+        self._timer: asyncio.TimerHandle | None = None
+        self.due = 0.0
+        self.reading = False
+
+    def start(self, timeout: float) -> None:
+        """A read begins; it may wait *timeout* seconds."""
+        loop = asyncio.get_running_loop()
+        self.due = loop.time() + timeout
+        self.reading = True
+        if self._timer is None or self._timer.when() > self.due:
+            self.cancel()
+            self._timer = loop.call_at(self.due, self._expire)
+
+    def _expire(self) -> None:
+        loop = asyncio.get_running_loop()
+        if self.reading and loop.time() >= self.due:
+            self._timer = None
+            self._reader.set_exception(TimeoutError())
+        else:
+            self._timer = loop.call_at(max(self.due, loop.time() + 1.0),
+                                       self._expire)
+
+    def cancel(self) -> None:
+        """Stops the timer (the connection is closing)."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+
 class IMAPStream:
     """Command framing and response writing over asyncio streams."""
 
@@ -55,6 +98,7 @@ class IMAPStream:
         self._refusal: Response | None = None
         self._queued: list[bytes] = []
         self._queued_size = 0
+        self._deadline = _ReadDeadline(reader)
 
     @property
     def secure(self) -> bool:
@@ -87,15 +131,15 @@ class IMAPStream:
         return data
 
     async def _receive(self) -> None:
+        self._deadline.start(self.timeout)
         try:
-            # asyncio.timeout rather than wait_for: no extra task per
-            # read, which matters with thousands of idle connections.
-            async with asyncio.timeout(self.timeout):
-                data = await self.reader.read(_READ_SIZE)
+            data = await self.reader.read(_READ_SIZE)
         except TimeoutError as exc:
             raise ClientClosed(timed_out=True) from exc
         except (ConnectionError, ssl.SSLError) as exc:
             raise ClientClosed() from exc
+        finally:
+            self._deadline.reading = False
         if not data:
             raise ClientClosed()
         self.framer.feed(data)
@@ -185,6 +229,7 @@ class IMAPStream:
 
     async def close(self) -> None:
         """Closes the connection."""
+        self._deadline.cancel()
         self.writer.close()
         with contextlib.suppress(ConnectionError, ssl.SSLError):
             await self.writer.wait_closed()

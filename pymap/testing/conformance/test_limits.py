@@ -103,6 +103,19 @@ def test_autologout_when_authenticated(open_client: Opener) -> None:
     assert time.monotonic() - started >= LIMITED.autologout * 0.9
 
 
+def test_commands_keep_a_session_from_autologout(open_client: Opener
+                                                 ) -> None:
+    client = open_client('127.0.0.1')
+    client.command(b'a LOGIN %s %s' % (USER.encode(), PASSWORD.encode()))
+    started = time.monotonic()
+    for number in range(8):  # commands for 1.6 s, twice the autologout
+        time.sleep(LIMITED.autologout / 4)
+        assert client.command(b'n%d NOOP' % number)[-1].startswith(
+            b'n%d OK' % number)
+    assert time.monotonic() - started > 2 * LIMITED.autologout * 0.9
+    assert client.readline() == b'* BYE Autologout: idle for too long.\r\n'
+
+
 def test_failed_logins_are_delayed_then_throttled(
         open_client: Opener, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger='pymap')
