@@ -20,7 +20,7 @@ from .notify import Notifier
 from .purge import purge_pending
 from .records import LoginRecords, LoginSettings
 from .scripts import Scripts
-from .snapshots import SnapshotCache
+from .snapshotcache import SnapshotCache
 from .users import RedisUsers
 
 __all__ = ['RedisBackend', 'RedisSettings']
@@ -85,6 +85,12 @@ class RedisBackend:
         return self._users
 
     @property
+    def context(self) -> StoreContext:
+        """What every mailbox of the process shares: the client, the
+        scripts, the change listener and the caches."""
+        return self._context
+
+    @property
     def client(self) -> RedisClient:
         """The process's one Redis client (one connection pool)."""
         return self._context.client
@@ -123,9 +129,10 @@ class RedisBackend:
         """Starts the backend; Redis need not be up yet."""
         client = connect(settings.connection)
         keys = GlobalKeys(settings.prefix)
-        notifier = Notifier(settings.connection, client, keys.channel)
-        context = StoreContext(client, Scripts(), notifier,
-                               SnapshotCache(), keys)
+        snapshots = SnapshotCache()
+        notifier = Notifier(settings.connection, client, keys.channel,
+                            snapshots)
+        context = StoreContext(client, Scripts(), notifier, snapshots, keys)
         records = LoginRecords(client, context.scripts, settings.prefix,
                                settings.login)
         notifier.start()

@@ -11,7 +11,7 @@ from .connection import RedisClient
 from .keys import GlobalKeys
 from .notify import Notifier
 from .scripts import Scripts
-from .snapshots import SnapshotCache
+from .snapshotcache import SnapshotCache
 
 __all__ = ['StoreContext']
 

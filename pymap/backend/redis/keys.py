@@ -56,7 +56,8 @@ class GlobalKeys:
 
     @property
     def channel(self) -> str:
-        """Pub/sub channel announcing ``<mailbox namespace> <modseq>``."""
+        """Pub/sub channel announcing ``<mailbox namespace> <modseq>`` and
+        the other news of a mailbox (:mod:`.notify`)."""
         return f'{self.prefix}{{%pymap}}:changes'
 
     def user(self, name: str) -> UserKeys:

@@ -1,7 +1,9 @@
 """One mailbox of the redis backend: the storage contract's
 :class:`~pymap.interfaces.storage.Mailbox` over the keys of
 :class:`~.keys.MailboxKeys`. Every change is one Lua script, atomic across
-processes, that also logs and announces the change (doc/redis.md)."""
+processes, that also logs and announces the change and answers with the
+mailbox's state after it, which the process's snapshot cache keeps; a
+snapshot the cache vouches for costs no round trip (doc/redis.md)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import contextlib
 import hashlib
 from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import datetime
+from typing import Any
 
 from pymap.exceptions import MailboxNotFound, NotSupported
 from pymap.executor import run_blocking
@@ -29,7 +32,9 @@ from .connection import as_bytes
 from .context import StoreContext
 from .errors import UNAVAILABLE, guarded, stop_if_cancelled, translated
 from .keys import MailboxKeys
-from .snapshots import parse_flags, render_flags, snapshot_from_reply
+from .scripts import Arg, Script
+from .snapshotcache import Reading
+from .snapshots import parse_flags, render_flags
 
 __all__ = ['RedisMailbox']
 
@@ -52,20 +57,29 @@ async def _off_loop_if_large(data: bytes) -> tuple[str, int]:
     return _prepare(data)
 
 
-async def _parse(data: bytes) -> MessageContent:
-    if len(data) > _BLOCKING_SIZE:
-        return await run_blocking(MessageContent.parse, data)
+def _stored(meta: MessageMeta, data: bytes) -> MessageContent:
+    """A stored message. Its RFC822.SIZE counts every line ending as CRLF,
+    so bytes just as long end every line with CRLF already and need not be
+    checked (RFC 3501 section 2.3.4)."""
+    if len(data) == meta.size:
+        return MessageContent.parse_canonical(data)
     return MessageContent.parse(data)
 
 
-def _derive_summary(data: bytes) -> MessageSummary:
-    return MessageContent.parse(data).summary
+async def _parse(meta: MessageMeta, data: bytes) -> MessageContent:
+    if len(data) != meta.size and len(data) > _BLOCKING_SIZE:
+        return await run_blocking(MessageContent.parse, data)
+    return _stored(meta, data)
 
 
-async def _summary_of(data: bytes) -> MessageSummary:
+def _derive_summary(meta: MessageMeta, data: bytes) -> MessageSummary:
+    return _stored(meta, data).summary
+
+
+async def _summary_of(meta: MessageMeta, data: bytes) -> MessageSummary:
     if len(data) > _BLOCKING_SIZE:
-        return await run_blocking(_derive_summary, data)
-    return _derive_summary(data)
+        return await run_blocking(_derive_summary, meta, data)
+    return _derive_summary(meta, data)
 
 
 def _meta(uid: int, record: bytes) -> tuple[MessageMeta, str]:
@@ -110,44 +124,65 @@ class RedisMailbox:
         """The mailbox's key prefix, also its notification namespace."""
         return self._keys.base
 
-    def _changed(self, reply: object) -> None:
+    @staticmethod
+    def _found(reply: Any) -> Any:
+        """*reply*, unless the script found a mailbox deleted."""
         if reply is None:
             raise MailboxNotFound()
+        return reply
+
+    def _changed(self, reading: Reading, description: list[Any]) -> None:
+        """Caches the state a change script answered with, then wakes
+        this process's waiters."""
+        reading.done(description)
         self._context.notifier.wake(self.namespace)
 
     @guarded
     async def snapshot(self) -> MailboxSnapshot:
-        """One round trip: unchanged, incremental from the cached
-        snapshot through the change log, or full."""
+        """The cached snapshot when the cache vouches for it, else one
+        round trip: unchanged, incremental from the cached snapshot
+        through the change log, or full."""
         cache = self._context.snapshots
-        cached = cache.get(self.namespace)
-        reply = await self._context.scripts.snapshot(
-            self._context.client,
-            [self._keys.meta, self._keys.flags, self._keys.log],
-            [-1, -1] if cached is None
-            else [cached.modseq, cached.uid_validity])
-        if reply is None:
-            cache.discard(self.namespace)
-            raise MailboxNotFound()
-        snapshot = snapshot_from_reply(reply, cached)
-        cache.put(self.namespace, snapshot)
-        return snapshot
+        fresh = cache.fresh(self.namespace)
+        if fresh is not None:
+            return fresh
+        with cache.reading(self.namespace) as reading:
+            reply = await self._context.scripts.snapshot(
+                self._context.client,
+                [self._keys.meta, self._keys.flags, self._keys.log],
+                reading.relative_to)
+            if reply is None:
+                cache.gone(self.namespace)
+                raise MailboxNotFound()
+            return reading.done(reply)
+
+    async def _change(self, script: Script, keys: list[str],
+                      head: list[Arg], tail: Sequence[Arg]) -> Any:
+        """Runs a change script of this mailbox, with the MODSEQ and
+        UIDVALIDITY of the cached snapshot between the arguments *head*
+        and *tail*; caches the state it answers with and returns the rest
+        of its reply."""
+        with self._context.snapshots.reading(self.namespace) as reading:
+            result, description = self._found(await script(
+                self._context.client, keys,
+                [*head, *reading.relative_to, *tail]))
+            self._changed(reading, description)
+        return result
 
     @guarded
     async def append(self, messages: Sequence[NewMessage]) -> list[int]:
         if not messages:
             return []
         keys = self._keys
-        args: list[str | bytes | int] = [
-            self._context.keys.channel, keys.user.base, self.namespace,
-            len(messages)]
+        payload: list[Arg] = [len(messages)]
         for message in messages:
             digest, size = await _off_loop_if_large(message.data)
-            args += [digest, size, message.internal_date.isoformat(),
-                     render_flags(message.flags), message.data]
-        uids = await self._context.scripts.append(
-            self._context.client, [*keys.all, keys.user.refs], args)
-        self._changed(uids)
+            payload += [digest, size, message.internal_date.isoformat(),
+                         render_flags(message.flags), message.data]
+        uids = await self._change(
+            self._context.scripts.append, [*keys.all, keys.user.refs],
+            [self._context.keys.channel, keys.user.base, self.namespace],
+            payload)
         return [int(uid) for uid in uids]
 
     @guarded
@@ -158,27 +193,38 @@ class RedisMailbox:
             raise NotSupported('Cannot copy between users or backends.')
         if not uids:
             return []
-        reply = await self._context.scripts.copy(
-            self._context.client,
-            [*self._keys.all, *target._keys.all, self._keys.user.refs],
-            [self._context.keys.channel, self.namespace, target.namespace,
-             int(move), *uids])
-        self._changed(reply)
-        target._changed(reply)
-        return [(int(reply[i]), int(reply[i + 1]))
-                for i in range(0, len(reply), 2)]
+        cache = self._context.snapshots
+        with cache.reading(self.namespace) as source, \
+                cache.reading(target.namespace) as destination:
+            reply = await self._context.scripts.copy(
+                self._context.client,
+                [*self._keys.all, *target._keys.all, self._keys.user.refs],
+                [self._context.keys.channel, self.namespace,
+                 target.namespace, int(move), *source.relative_to,
+                 *destination.relative_to, *uids])
+            pairs, source_state, target_state = self._found(reply)
+            self._changed(source, source_state)
+            target._changed(destination, target_state)
+        return [(int(pairs[i]), int(pairs[i + 1]))
+                for i in range(0, len(pairs), 2)]
 
     async def load(self, uids: Sequence[int], content: bool
                    ) -> AsyncIterator[MessageMeta | StoredMessage]:
-        """Reads records in batches and, for content, fetches each batch's
-        messages with one MGET bounded in bytes; yields one at a time."""
+        """Reads records in batches; for content, the first bytes' worth
+        of each batch's messages come with the records (``load.lua``: a
+        FETCH of a few messages is one round trip), the rest with one MGET
+        per bounded group. Yields one message at a time."""
         for start in range(0, len(uids), _META_BATCH):
-            metas = await self._metas(uids[start:start + _META_BATCH])
+            batch = uids[start:start + _META_BATCH]
             if not content:
-                for meta, _ in metas:
+                for meta, _ in await self._metas(batch):
                     yield meta
                 continue
-            for group in _content_batches(metas):
+            metas, datas = await self._metas_with_contents(batch)
+            for (meta, _), data in zip(metas[:len(datas)], datas,
+                                       strict=True):
+                yield StoredMessage(meta, await _parse(meta, data))
+            for group in _content_batches(metas[len(datas):]):
                 async for message in self._load_content(group):
                     yield message
 
@@ -198,8 +244,8 @@ class RedisMailbox:
     async def _summarize(self, group: list[tuple[MessageMeta, str]]
                          ) -> dict[str, MessageSummary]:
         datas = await self._contents(group)
-        return {digest: await _summary_of(data)
-                for (_, digest), data in zip(group, datas, strict=True)
+        return {digest: await _summary_of(meta, data)
+                for (meta, digest), data in zip(group, datas, strict=True)
                 if data is not None}  # None: expunged meanwhile
 
     async def _metas(self, uids: Sequence[int]
@@ -212,12 +258,24 @@ class RedisMailbox:
                 for uid, record in zip(uids, records, strict=True)
                 if record is not None]
 
+    async def _metas_with_contents(self, uids: Sequence[int]) -> tuple[
+            list[tuple[MessageMeta, str]], list[bytes]]:
+        """The records of the existing messages among *uids*, and the
+        contents of as many of the first ones as ``load.lua`` sent."""
+        with translated():
+            records, datas = await self._context.scripts.load(
+                self._context.client, [self._keys.msgs],
+                [self._keys.user.base, _CONTENT_BATCH, *uids])
+        return [_meta(uid, as_bytes(record))
+                for uid, record in zip(uids, records, strict=True)
+                if record is not None], [as_bytes(data) for data in datas]
+
     async def _load_content(self, group: list[tuple[MessageMeta, str]]
                             ) -> AsyncIterator[StoredMessage]:
         datas = await self._contents(group)
         for (meta, _), data in zip(group, datas, strict=True):
             if data is not None:  # expunged meanwhile
-                yield StoredMessage(meta, await _parse(data))
+                yield StoredMessage(meta, await _parse(meta, data))
 
     async def _contents(self, group: list[tuple[MessageMeta, str]]
                         ) -> list[bytes | None]:
@@ -233,35 +291,39 @@ class RedisMailbox:
                            mode: StoreMode) -> dict[int, FlagSet]:
         if not uids:
             return {}
-        reply = await self._context.scripts.flags(
-            self._context.client,
+        pairs = await self._change(
+            self._context.scripts.flags,
             [self._keys.meta, self._keys.flags, self._keys.log],
-            [self._context.keys.channel, self.namespace, mode,
-             render_flags(flags), *uids])
-        self._changed(reply)
+            [self._context.keys.channel, self.namespace],
+            [mode, render_flags(flags), *uids])
         interned: dict[bytes, FlagSet] = {}
-        return {int(reply[i]): parse_flags(reply[i + 1], interned)
-                for i in range(0, len(reply), 2)}
+        return {int(pairs[i]): parse_flags(pairs[i + 1], interned)
+                for i in range(0, len(pairs), 2)}
 
     @guarded
     async def expunge(self, uids: Sequence[int]) -> list[int]:
         if not uids:
             return []
         keys = self._keys
-        removed = await self._context.scripts.expunge(
-            self._context.client, [*keys.all, keys.user.refs],
-            [self._context.keys.channel, keys.user.base, self.namespace,
-             *uids])
-        self._changed(removed)
+        removed = await self._change(
+            self._context.scripts.expunge, [*keys.all, keys.user.refs],
+            [self._context.keys.channel, keys.user.base, self.namespace],
+            uids)
         return [int(uid) for uid in removed]
 
     @guarded
     async def claim_recent(self, up_to_uid: int) -> int:
-        old = await self._context.scripts.claim_recent(
-            self._context.client, [self._keys.meta], [up_to_uid])
-        if old is None:
-            raise MailboxNotFound()
-        return int(old)
+        """Raises the mark in Redis; not when the cached snapshot shows it
+        at *up_to_uid* already: the mark only rises, so there is nothing
+        to claim."""
+        fresh = self._context.snapshots.fresh(self.namespace)
+        if fresh is not None and fresh.recent_uid >= up_to_uid:
+            return fresh.recent_uid
+        old = int(self._found(await self._context.scripts.claim_recent(
+            self._context.client, [self._keys.meta],
+            [up_to_uid, self._context.keys.channel, self.namespace])))
+        self._context.snapshots.claimed(self.namespace, max(old, up_to_uid))
+        return old
 
     async def wait_for_change(self, modseq: int, timeout: float) -> None:
         """Waits for the listener's push, and returns once the MODSEQ
@@ -283,9 +345,16 @@ class RedisMailbox:
                     await changed.wait()
 
     async def _moved(self, modseq: int) -> bool:
+        fresh = self._context.snapshots.fresh(self.namespace)
+        if fresh is not None:  # any later change will be announced
+            return fresh.modseq != modseq
         try:
             current = await self._context.client.hget(self._keys.meta,
                                                       'modseq')
         except UNAVAILABLE:
             return False
-        return current is not None and int(current) != modseq
+        if current is None:
+            return False
+        # Ahead of its announcement, perhaps: the next snapshot reads.
+        self._context.snapshots.learned(self.namespace, int(current))
+        return int(current) != modseq

@@ -1,11 +1,14 @@
 """Cross-process change notification (doc/redis.md, "Notifications").
 
 Every script that changes a mailbox publishes ``<namespace> <modseq>`` on
-one channel in the same atomic step. Each process keeps ONE subscription,
-on its own connection, and wakes the local sessions waiting on that
-mailbox: pushed, never polled. Messages published while the listener is
-disconnected are lost, so every (re)subscription wakes every waiter, which
-then compares MODSEQ itself; no change can be missed.
+one channel in the same atomic step (``<namespace> recent:<mark>`` when a
+session claims \\Recent messages, ``<namespace> deleted`` when the mailbox
+goes). Each process keeps ONE subscription, on its own connection, tells
+its snapshot cache (:mod:`.snapshotcache`) and wakes the local sessions
+waiting on that mailbox: pushed, never polled. Messages published while
+the listener is disconnected are lost, so every (re)subscription wakes
+every waiter, which then compares MODSEQ itself, and the cache trusts no
+snapshot read before it; no change can be missed.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from .connection import (
     node_addresses,
 )
 from .errors import UNAVAILABLE, stop_if_cancelled
+from .snapshotcache import SnapshotCache
 
 __all__ = ['Notifier']
 
@@ -45,13 +49,15 @@ class Notifier:
         settings: How to reach Redis.
         client: The process's client (for cluster node addresses).
         channel: The channel the scripts publish on.
+        snapshots: The process's snapshot cache, told what is heard.
     """
 
     def __init__(self, settings: ConnectionSettings, client: RedisClient,
-                 channel: str) -> None:
+                 channel: str, snapshots: SnapshotCache) -> None:
         self._settings = settings
         self._client = client
         self._channel = channel
+        self._snapshots = snapshots
         self._waiters: dict[str, set[asyncio.Event]] = {}
         self._task: asyncio.Task[None] | None = None
         self._delay = _MIN_DELAY
@@ -104,7 +110,9 @@ class Notifier:
                 except UNAVAILABLE as exc:
                     if self.connected:
                         _log.warning('notifications interrupted: %s', exc)
+                finally:
                     self.connected = False
+                    self._snapshots.unsubscribed()
                 await asyncio.sleep(self._delay)
                 self._delay = min(self._delay * 2, _MAX_DELAY)
 
@@ -125,10 +133,12 @@ class Notifier:
     def _handle(self, message: dict[str, Any]) -> None:
         if message['type'] == 'subscribe':
             self.connected = True
+            self._snapshots.subscribed()
             self._delay = _MIN_DELAY
             self._wake_all()
         elif message['type'] == 'message':
             data: bytes = message['data']
-            namespace, _, _ = data.decode('utf-8', 'replace') \
+            namespace, _, what = data.decode('utf-8', 'replace') \
                 .rpartition(' ')
-            self.wake(namespace)
+            if self._snapshots.announced(namespace, what):
+                self.wake(namespace)

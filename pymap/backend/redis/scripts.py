@@ -13,9 +13,10 @@ from redis.exceptions import NoScriptError
 
 from .connection import RedisClient
 
-__all__ = ['Script', 'Scripts']
+__all__ = ['Arg', 'Script', 'Scripts']
 
-_Arg = str | bytes | int
+#: One argument of a script.
+Arg = str | bytes | int
 
 
 def _source(name: str) -> str:
@@ -38,7 +39,7 @@ class Script:
                                 usedforsecurity=False).hexdigest()
 
     async def __call__(self, client: RedisClient, keys: Sequence[str],
-                       args: Sequence[_Arg]) -> Any:
+                       args: Sequence[Arg]) -> Any:
         """Runs the script; every key must share one hash slot."""
         try:
             return await client.evalsha(self.sha, len(keys), *keys, *args)
@@ -56,6 +57,7 @@ class Scripts:
         self.expunge = Script('expunge')
         self.claim_recent = Script('claim_recent')
         self.snapshot = Script('snapshot')
+        self.load = Script('load')
         self.create = Script('create')
         self.delete = Script('delete')
         self.rename = Script('rename')

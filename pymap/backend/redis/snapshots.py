@@ -1,8 +1,8 @@
-"""Mailbox snapshots built from the reply of ``snapshot.lua``, and the
-process-wide cache that makes an unchanged mailbox cost one small reply
-(doc/redis.md, "Snapshots").
+"""Mailbox snapshots built from a mailbox's description (``describe`` in
+``_lib.lua``), which ``snapshot.lua`` and every change script answer with;
+an unchanged mailbox costs one small reply (doc/redis.md, "Snapshots").
 
-A reply is ``same`` (the cached snapshot still holds), ``delta`` (the
+A description is ``same`` (the cached snapshot still holds), ``delta`` (the
 change log covers every MODSEQ since the cached one: the touched UIDs and
 their flags now, ``nil`` for expunged) or ``full`` (every UID and its
 flags, when there is no usable cached snapshot or the log was trimmed past
@@ -13,18 +13,12 @@ few snapshots behind compares only the touched messages.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
 from pymap.interfaces.storage import ChangeLog, FlagSet, MailboxSnapshot
 
-__all__ = ['SnapshotCache', 'parse_flags', 'render_flags',
-           'snapshot_from_reply']
-
-#: Cached snapshots are dropped, least recently used first, beyond this
-#: many messages in all.
-MAX_CACHED_MESSAGES = 500_000
+__all__ = ['parse_flags', 'render_flags', 'snapshot_from_reply']
 
 _NO_FLAGS: FlagSet = frozenset()
 
@@ -74,8 +68,8 @@ def _delta(old: MailboxSnapshot, head: tuple[int, int, int, int],
 
 def snapshot_from_reply(reply: list[Any],
                         cached: MailboxSnapshot | None) -> MailboxSnapshot:
-    """The snapshot a ``snapshot.lua`` reply describes, given the cached
-    snapshot whose MODSEQ the script was called with."""
+    """The snapshot a description gives, relative to the cached snapshot
+    whose MODSEQ the script was called with."""
     validity, next_uid, modseq, recent = (int(value) for value in reply[0])
     head = (validity, next_uid, modseq, recent)
     kind = reply[1]
@@ -88,34 +82,3 @@ def snapshot_from_reply(reply: list[Any],
                                cached.flags, recent, cached.changes)
     return _delta(cached, head, reply[2], reply[3])
 
-
-class SnapshotCache:
-    """The latest snapshot of each recently used mailbox, shared by all
-    sessions of the process; snapshots are immutable values."""
-
-    def __init__(self, max_messages: int = MAX_CACHED_MESSAGES) -> None:
-        self._max_messages = max_messages
-        self._entries: OrderedDict[str, MailboxSnapshot] = OrderedDict()
-        self._messages = 0
-
-    def get(self, namespace: str) -> MailboxSnapshot | None:
-        """The cached snapshot of the mailbox, if any."""
-        snapshot = self._entries.get(namespace)
-        if snapshot is not None:
-            self._entries.move_to_end(namespace)
-        return snapshot
-
-    def put(self, namespace: str, snapshot: MailboxSnapshot) -> None:
-        """Keeps *snapshot* as the mailbox's latest."""
-        self.discard(namespace)
-        self._entries[namespace] = snapshot
-        self._messages += len(snapshot.uids)
-        while self._messages > self._max_messages and len(self._entries) > 1:
-            _, dropped = self._entries.popitem(last=False)
-            self._messages -= len(dropped.uids)
-
-    def discard(self, namespace: str) -> None:
-        """Forgets a deleted mailbox."""
-        old = self._entries.pop(namespace, None)
-        if old is not None:
-            self._messages -= len(old.uids)

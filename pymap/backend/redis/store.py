@@ -78,11 +78,14 @@ class RedisMailboxSet:
     async def delete_mailbox(self, name: str) -> None:
         keys = self._keys
         await mark_pending(self._context, keys)
-        found = await self._context.scripts.delete(
+        mailbox_id = await self._context.scripts.delete(
             self._context.client, [keys.mailboxes, keys.trash],
-            [keys.base, name])
+            [keys.base, name, self._context.keys.channel])
+        if mailbox_id:  # the sessions of this process know at once
+            self._context.snapshots.gone(
+                keys.mailbox(as_text(mailbox_id)).base)
         await purge_user(self._context, keys)
-        if not found:
+        if mailbox_id is None:
             raise MailboxNotFound()
 
     @guarded

@@ -164,7 +164,9 @@ class RedisUsers:
         await mark_pending(self._context, keys)
         await self._context.scripts.drop_user(
             self._context.client,
-            [keys.mailboxes, keys.subscriptions, keys.trash], [keys.base])
+            [keys.mailboxes, keys.subscriptions, keys.trash],
+            [keys.base, self._context.keys.channel])
+        self._context.snapshots.gone(keys.base)
         await purge_user(self._context, keys)
 
     @guarded

@@ -107,7 +107,7 @@ async def test_interrupted_purge_is_finished_at_start_up(
     await backend.client.delete(backend.keys.prefix + 'john')
     await Script('drop_user')(
         backend.client, [user.mailboxes, user.subscriptions, user.trash],
-        [user.base])
+        [user.base, backend.keys.channel])
     assert await keys_of(backend, 'john') != []
     restarted = await open_backend(redis_server.url, backend.keys.prefix)
     try:

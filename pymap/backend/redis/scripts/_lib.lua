@@ -4,15 +4,59 @@
 -- How many changes a mailbox's log keeps for incremental snapshots.
 local LOG_LENGTH = 1000
 
+-- Announces to every pymap process "<namespace> <what>": a MODSEQ (the
+-- mailbox changed), "recent:<mark>" (its \Recent mark rose) or "deleted"
+-- (doc/redis.md, "Notifications").
+local function announce(channel, namespace, what)
+  redis.call('PUBLISH', channel, namespace .. ' ' .. what)
+end
+
 -- Records one change of a mailbox: raises its MODSEQ by one, logs the
 -- touched UIDs as the entry of the new MODSEQ (so entry i of the log is
--- always MODSEQ modseq - LLEN + i) and announces "<namespace> <modseq>".
+-- always MODSEQ modseq - LLEN + i) and announces the new MODSEQ.
 local function record_change(meta, log, namespace, channel, uids)
   local modseq = redis.call('HINCRBY', meta, 'modseq', 1)
   redis.call('RPUSH', log, table.concat(uids, ' '))
   redis.call('LTRIM', log, -LOG_LENGTH, -1)
-  redis.call('PUBLISH', channel, namespace .. ' ' .. modseq)
+  announce(channel, namespace, modseq)
   return modseq
+end
+
+-- The state of a mailbox relative to the MODSEQ and UIDVALIDITY the caller
+-- already knows (-1 and -1 for nothing), as snapshots.py reads it
+-- (doc/redis.md, "Snapshots"): nil when the mailbox no longer exists, else
+--   {uidvalidity, uidnext, modseq, recent}, 'same'
+--   {...}, 'delta', touched UIDs, their flags (nil: expunged)
+--   {...}, 'full', UID, flags, UID, flags, ...
+local function describe(meta, flags, log, known_modseq, known_validity)
+  local head = redis.call('HMGET', meta, 'uidvalidity', 'uidnext',
+                          'modseq', 'recent')
+  if not head[1] then
+    return false
+  end
+  local modseq = tonumber(head[3])
+  local known = tonumber(known_modseq)
+  if head[1] ~= known_validity then
+    known = -1
+  end
+  if known == modseq then
+    return {head, 'same'}
+  end
+  local missing = modseq - known
+  if known >= 0 and missing > 0 and missing <= redis.call('LLEN', log) then
+    local seen, uids, stored = {}, {}, {}
+    for _, entry in ipairs(redis.call('LRANGE', log, -missing, -1)) do
+      for uid in string.gmatch(entry, '%d+') do
+        if not seen[uid] then
+          seen[uid] = true
+          uids[#uids + 1] = uid
+          stored[#uids] = redis.call('HGET', flags, uid)
+        end
+      end
+    end
+    return {head, 'delta', uids, stored}
+  end
+  return {head, 'full', redis.call('HGETALL', flags)}
 end
 
 -- Drops one reference to stored content; the last one deletes it. The

@@ -1,14 +1,16 @@
 -- Appends messages to a mailbox, all or none (RFC 3501 6.3.11, RFC 3502).
 -- KEYS: meta, flags, msgs, log, refs
--- ARGV: channel, user base, namespace, count, then per message:
+-- ARGV: channel, user base, namespace, the caller's known MODSEQ and
+--       UIDVALIDITY, count, then per message:
 --       digest, size, internal date, flags, content
--- Returns the new UIDs, or nil when the mailbox no longer exists.
+-- Returns {the new UIDs, the mailbox's state as describe (_lib.lua)
+-- says}, or nil when the mailbox no longer exists.
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return false
 end
 local uids = {}
-for i = 0, tonumber(ARGV[4]) - 1 do
-  local at = 5 + i * 5
+for i = 0, tonumber(ARGV[6]) - 1 do
+  local at = 7 + i * 5
   local digest = ARGV[at]
   local uid = redis.call('HINCRBY', KEYS[1], 'uidnext', 1) - 1
   if redis.call('HINCRBY', KEYS[5], digest, 1) == 1 then
@@ -20,4 +22,4 @@ for i = 0, tonumber(ARGV[4]) - 1 do
   uids[#uids + 1] = uid
 end
 record_change(KEYS[1], KEYS[4], ARGV[3], ARGV[1], uids)
-return uids
+return {uids, describe(KEYS[1], KEYS[2], KEYS[4], ARGV[4], ARGV[5])}

@@ -1,8 +1,11 @@
 -- Copies or moves messages to another mailbox of the same user
 -- (RFC 3501 6.4.7, RFC 6851 MOVE), with their flags and dates.
 -- KEYS: source meta, flags, msgs, log, target meta, flags, msgs, log, refs
--- ARGV: channel, source namespace, target namespace, move (0/1), UIDs...
--- Returns source UID, target UID pairs flattened, or nil when either
+-- ARGV: channel, source namespace, target namespace, move (0/1), the
+--       caller's known MODSEQ and UIDVALIDITY of the source, then of the
+--       target, UIDs...
+-- Returns {source UID, target UID pairs flattened, the state of the
+-- source, of the target, as describe (_lib.lua) says}, or nil when either
 -- mailbox no longer exists.
 if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('EXISTS', KEYS[5]) == 0
 then
@@ -10,7 +13,7 @@ then
 end
 local move = ARGV[4] == '1'
 local result, moved, added = {}, {}, {}
-for i = 5, #ARGV do
+for i = 9, #ARGV do
   local uid = ARGV[i]
   local record = redis.call('HGET', KEYS[3], uid)
   if record then
@@ -36,4 +39,5 @@ if #added > 0 then
   end
   record_change(KEYS[5], KEYS[8], ARGV[3], ARGV[1], added)
 end
-return result
+return {result, describe(KEYS[1], KEYS[2], KEYS[4], ARGV[5], ARGV[6]),
+        describe(KEYS[5], KEYS[6], KEYS[8], ARGV[7], ARGV[8])}

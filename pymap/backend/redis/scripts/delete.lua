@@ -2,11 +2,12 @@
 -- \Noselect name (id ''). Its state goes at once; its messages are moved
 -- to the trash set, which purge.lua empties in bounded steps.
 -- KEYS: mailboxes, trash
--- ARGV: user base, name
--- Returns 1, or 0 when there is no such mailbox.
+-- ARGV: user base, name, channel
+-- Returns the mailbox's id ('' for a \Noselect name), or nil when there
+-- is no such mailbox. Every process is told that the mailbox is gone.
 local id = redis.call('HGET', KEYS[1], ARGV[2])
 if not id then
-  return 0
+  return false
 end
 local prefix = ARGV[2] .. '/'
 local children = false
@@ -25,5 +26,6 @@ if id ~= '' then
   local base = ARGV[1] .. 'mbx:' .. id .. ':'
   redis.call('DEL', base .. 'meta', base .. 'flags', base .. 'log')
   redis.call('SADD', KEYS[2], id)
+  announce(ARGV[3], base, 'deleted')
 end
-return 1
+return id

@@ -1,9 +1,10 @@
 -- Changes the flags of messages (RFC 3501 6.4.6 STORE).
 -- KEYS: meta, flags, log
--- ARGV: channel, namespace, mode (replace/add/remove), flags joined by
---       spaces, UIDs...
--- Returns UID, new flags pairs flattened for every existing message, or
--- nil when the mailbox no longer exists.
+-- ARGV: channel, namespace, the caller's known MODSEQ and UIDVALIDITY,
+--       mode (replace/add/remove), flags joined by spaces, UIDs...
+-- Returns {UID, new flags pairs flattened for every existing message,
+-- the mailbox's state as describe (_lib.lua) says}, or nil when the
+-- mailbox no longer exists.
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return false
 end
@@ -41,13 +42,13 @@ local function render(set)
   return table.concat(list, ' ')
 end
 
-local change = parse(ARGV[4])
+local change = parse(ARGV[6])
 local result, changed = {}, {}
-for i = 5, #ARGV do
+for i = 7, #ARGV do
   local stored = redis.call('HGET', KEYS[2], ARGV[i])
   if stored then
     local current, size = parse(stored)
-    local text = render(apply(current, change, ARGV[3]))
+    local text = render(apply(current, change, ARGV[5]))
     local new, new_size = parse(text)
     local same = size == new_size
     for flag in pairs(new) do
@@ -64,4 +65,4 @@ end
 if #changed > 0 then
   record_change(KEYS[1], KEYS[3], ARGV[2], ARGV[1], changed)
 end
-return result
+return {result, describe(KEYS[1], KEYS[2], KEYS[3], ARGV[3], ARGV[4])}
