@@ -6,7 +6,10 @@ fresh :meth:`~pymap.interfaces.storage.Mailbox.snapshot`. A backend that
 already brought its view of the store up to date earlier in the same
 command (while it changed or read messages) may skip doing so again for
 that snapshot: what other processes change meanwhile is reported at the
-end of the next command instead. Any other snapshot must be current.
+end of the next command instead. Any other snapshot must show every change
+this process made, and every change of other processes that the backend
+has been told of (a backend told by notifications, like redis, may be one
+notification behind; IMAP reports such changes at a later command anyway).
 """
 
 from __future__ import annotations

@@ -109,12 +109,11 @@ class BaseSession(MailboxCommands):
         return view.update(snapshot, new_recent, allow_expunge)
 
     async def _after(self, cmd: Command, done: Done,
-                     allow_expunge: bool = True) -> Output:
+                     allow_expunge: bool = True) -> list[bytes | Done]:
+        """The end of a command: its untagged updates, then *done*."""
         with command_end():
             lines = await self._updates(allow_expunge)
-        for line in lines:
-            yield line
-        yield done
+        return [*lines, done]
 
     # -- selected state ---------------------------------------------------
 
@@ -161,14 +160,14 @@ class BaseSession(MailboxCommands):
 
     async def noop(self, cmd: NoOpCommand) -> Output:
         """NOOP (RFC 3501 §6.1.2): reports pending updates."""
-        async for item in self._after(cmd, Done('NOOP completed.')):
+        for item in await self._after(cmd, Done('NOOP completed.')):
             yield item
 
     async def check(self, cmd: CheckCommand) -> Output:
         """CHECK (§6.4.1): the stores write through, so a checkpoint is
         only an update."""
         self._require_selected()
-        async for item in self._after(cmd, Done('CHECK completed.')):
+        for item in await self._after(cmd, Done('CHECK completed.')):
             yield item
 
     async def idle(self, timeout: float) -> Output:
@@ -214,7 +213,7 @@ class BaseSession(MailboxCommands):
                    and _DELETED in view.flags[uid]]
         if deleted:
             await mailbox.expunge(deleted)
-        async for item in self._after(cmd, Done('EXPUNGE completed.')):
+        for item in await self._after(cmd, Done('EXPUNGE completed.')):
             yield item
 
     def _resolve(self, view: SelectedView, cmd: FetchCommand
@@ -235,7 +234,7 @@ class BaseSession(MailboxCommands):
         numbers = found if cmd.uid else [view.seq_of(uid) for uid in found]
         yield b'* SEARCH' + b''.join(b' %d' % num for num in numbers) \
             + b'\r\n'
-        async for item in self._after(cmd, Done('SEARCH completed.'),
+        for item in await self._after(cmd, Done('SEARCH completed.'),
                                       allow_expunge=cmd.uid):
             yield item
 
@@ -295,7 +294,7 @@ class BaseSession(MailboxCommands):
                 batch, size = [], 0
         if batch:
             yield b''.join(batch)
-        async for item in self._after(cmd, Done('FETCH completed.'),
+        for item in await self._after(cmd, Done('FETCH completed.'),
                                       allow_expunge=cmd.uid):
             if isinstance(item, Done) and missing and not cmd.uid:
                 raise ExpungeIssued()
@@ -328,7 +327,7 @@ class BaseSession(MailboxCommands):
             for uid in live:
                 if uid in changed:
                     yield view.fetch_flags(uid, with_uid=cmd.uid)
-        async for item in self._after(cmd, Done('STORE completed.'),
+        for item in await self._after(cmd, Done('STORE completed.'),
                                       allow_expunge=cmd.uid):
             if isinstance(item, Done) and len(changed) < len(uids) \
                     and not cmd.uid:
@@ -348,10 +347,10 @@ class BaseSession(MailboxCommands):
         if move:
             if code:
                 yield b'* OK [%s] Moved.\r\n' % code
-            async for item in self._after(cmd, Done(f'{verb} completed.')):
+            for item in await self._after(cmd, Done(f'{verb} completed.')):
                 yield item
         else:
-            async for item in self._after(
+            for item in await self._after(
                     cmd, Done(f'{verb} completed.', code),
                     allow_expunge=cmd.uid):
                 yield item
@@ -382,7 +381,7 @@ class BaseSession(MailboxCommands):
             for msg in cmd.messages])
         validity = (await target.snapshot()).uid_validity
         code = b'APPENDUID %d %s' % (validity, render_uid_set(uids))
-        async for item in self._after(cmd, Done('APPEND completed.', code)):
+        for item in await self._after(cmd, Done('APPEND completed.', code)):
             yield item
 
 
