@@ -1,12 +1,14 @@
 """What every mailbox and mailbox set of one process shares: the one
 client (and so the one connection pool), the scripts, the notification
-listener, the snapshot cache and the summary cache."""
+listener, the snapshot cache, the summary cache and the claims of
+``\\Recent`` under way."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from ..summarycache import SummaryCache
+from .claims import RecentClaims
 from .connection import RedisClient
 from .keys import GlobalKeys
 from .notify import Notifier
@@ -28,3 +30,5 @@ class StoreContext:
     #: Message summaries by content digest (see
     #: :class:`~pymap.interfaces.storage.SummaryLoader`).
     summaries: SummaryCache[str] = field(default_factory=SummaryCache)
+    #: The \\Recent claims under way.
+    claims: RecentClaims = field(default_factory=RecentClaims)

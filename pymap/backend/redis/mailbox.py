@@ -314,11 +314,16 @@ class RedisMailbox:
     @guarded
     async def claim_recent(self, up_to_uid: int) -> int:
         """Raises the mark in Redis; not when the cached snapshot shows it
-        at *up_to_uid* already: the mark only rises, so there is nothing
-        to claim."""
+        at *up_to_uid* already, or another session's claim under way will
+        raise it that far: the mark only rises, so there is nothing to
+        claim."""
         fresh = self._context.snapshots.fresh(self.namespace)
         if fresh is not None and fresh.recent_uid >= up_to_uid:
             return fresh.recent_uid
+        return await self._context.claims.claim(
+            self.namespace, up_to_uid, lambda: self._raise_mark(up_to_uid))
+
+    async def _raise_mark(self, up_to_uid: int) -> int:
         old = int(self._found(await self._context.scripts.claim_recent(
             self._context.client, [self._keys.meta],
             [up_to_uid, self._context.keys.channel, self.namespace])))

@@ -1,0 +1,89 @@
+"""One \\Recent claim per mailbox under way: sessions woken together by a
+new message make one round trip between them."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from pymap.backend.redis.claims import RecentClaims
+
+
+class _Redis:
+    """Stands in for claim_recent.lua: raises the mark once released."""
+
+    def __init__(self, mark: int) -> None:
+        self.mark = mark
+        self.calls = 0
+        self.release = asyncio.Event()
+
+    def raiser(self, up_to_uid: int) -> object:
+        async def raise_mark() -> int:
+            self.calls += 1
+            await self.release.wait()
+            old, self.mark = self.mark, max(self.mark, up_to_uid)
+            return old
+        return raise_mark
+
+
+async def test_sessions_claiming_together_ask_once() -> None:
+    claims, redis = RecentClaims(), _Redis(mark=4)
+    first = asyncio.create_task(claims.claim('m', 7, redis.raiser(7)))
+    others = [asyncio.create_task(claims.claim('m', 7, redis.raiser(7)))
+              for _ in range(3)]
+    await asyncio.sleep(0)
+    redis.release.set()
+    assert await first == 4  # the messages above 4 are its \Recent ones
+    assert await asyncio.gather(*others) == [7, 7, 7]
+    assert redis.calls == 1
+
+
+async def test_a_higher_claim_or_another_mailbox_asks_again() -> None:
+    claims, redis, elsewhere = RecentClaims(), _Redis(mark=4), _Redis(mark=1)
+    low = asyncio.create_task(claims.claim('m', 7, redis.raiser(7)))
+    await asyncio.sleep(0)
+    high = asyncio.create_task(claims.claim('m', 9, redis.raiser(9)))
+    other = asyncio.create_task(claims.claim('n', 7, elsewhere.raiser(7)))
+    await asyncio.sleep(0)
+    redis.release.set()
+    elsewhere.release.set()
+    # Both reach Redis, in either order: the first finds 4, the second
+    # the mark the first left.
+    assert sorted(await asyncio.gather(low, high)) in ([4, 7], [4, 9])
+    assert redis.mark == 9
+    assert await other == 1
+    assert (redis.calls, elsewhere.calls) == (2, 1)
+
+
+async def test_a_cancelled_session_leaves_the_claim_to_the_others() -> None:
+    claims, redis = RecentClaims(), _Redis(mark=4)
+    first = asyncio.create_task(claims.claim('m', 7, redis.raiser(7)))
+    await asyncio.sleep(0)
+    second = asyncio.create_task(claims.claim('m', 7, redis.raiser(7)))
+    await asyncio.sleep(0)
+    first.cancel()
+    redis.release.set()
+    assert await second == 7
+    assert redis.mark == 7 and redis.calls == 1
+    assert first.cancelled()
+
+
+async def test_a_failed_claim_fails_every_waiter_and_is_not_kept() -> None:
+    claims = RecentClaims()
+    started = asyncio.Event()
+
+    async def failing() -> int:
+        started.set()
+        await asyncio.sleep(0)
+        raise ConnectionError('Redis went away')
+
+    first = asyncio.create_task(claims.claim('m', 7, failing))
+    await started.wait()
+    second = asyncio.create_task(claims.claim('m', 7, failing))
+    for task in (first, second):
+        with pytest.raises(ConnectionError):
+            await task
+    redis = _Redis(mark=4)
+    redis.release.set()
+    assert await claims.claim('m', 7, redis.raiser(7)) == 4
