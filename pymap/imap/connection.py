@@ -272,13 +272,14 @@ class Connection:
         """Sends each batch of untagged updates during IDLE (RFC 2177)
         in one write. The wait has no time limit: the autologout is the
         timeout of the read that waits for ``DONE``."""
-        while True:
-            lines = []
-            async for line in session.idle(math.inf):
-                if isinstance(line, bytes):
-                    lines.append(line)
-            if lines:
-                await self.stream.write(b''.join(lines))
+        with self.stream.sending_at_once():
+            while True:
+                lines = []
+                async for line in session.idle(math.inf):
+                    if isinstance(line, bytes):
+                        lines.append(line)
+                if lines:
+                    await self.stream.write(b''.join(lines))
 
 
 class _Bad(IMAPError):

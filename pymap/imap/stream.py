@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 import ssl
+from collections.abc import Iterator
 
 from pymap.config import IMAPConfig
 from pymap.parsing.commands import Command, InvalidCommand
@@ -129,6 +130,20 @@ class IMAPStream:
         if self.config.debug:
             _log.debug('%s <- %r', id(self), data[:200])
         return data
+
+    @contextlib.contextmanager
+    def sending_at_once(self) -> Iterator[None]:
+        """Has each write leave at once, as asyncio's transports do, where
+        uvloop's would wait for the end of the event loop's turn: when one
+        change wakes thousands of sessions in IDLE, the first would hear
+        of it only once the last was served."""
+        transport = self.writer.transport
+        transport.set_write_buffer_limits(high=0)
+        try:
+            yield
+        finally:
+            if not transport.is_closing():
+                transport.set_write_buffer_limits()
 
     async def _receive(self) -> None:
         self._deadline.start(self.timeout)
