@@ -138,12 +138,13 @@ class IMAPStream:
         change wakes thousands of sessions in IDLE, the first would hear
         of it only once the last was served."""
         transport = self.writer.transport
+        low, high = transport.get_write_buffer_limits()
         transport.set_write_buffer_limits(high=0)
         try:
             yield
         finally:
             if not transport.is_closing():
-                transport.set_write_buffer_limits()
+                transport.set_write_buffer_limits(high, low)
 
     async def _receive(self) -> None:
         self._deadline.start(self.timeout)
