@@ -170,18 +170,17 @@ class BaseSession(MailboxCommands):
         for item in await self._after(cmd, Done('CHECK completed.')):
             yield item
 
-    async def idle(self, timeout: float) -> Output:
+    async def idle(self, timeout: float) -> list[bytes]:
         """Waits for a change pushed by the store (RFC 2177); EXPUNGE
         responses held back by an earlier command go out at once. With no
         mailbox selected nothing can change, so it just waits out
         *timeout* rather than returning at once to a caller that loops."""
         if self._mailbox is None or self._view is None:
             await asyncio.sleep(timeout)
-            return
+            return []
         if not self._view.ghosts:
             await self._mailbox.wait_for_change(self._view.modseq, timeout)
-        for line in await self._updates():
-            yield line
+        return await self._updates()
 
     async def close(self, cmd: CloseCommand) -> Output:
         """CLOSE (§6.4.2): silently expunges ``\\Deleted`` messages unless

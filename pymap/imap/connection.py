@@ -274,10 +274,7 @@ class Connection:
         timeout of the read that waits for ``DONE``."""
         with self.stream.sending_at_once():
             while True:
-                lines = []
-                async for line in session.idle(math.inf):
-                    if isinstance(line, bytes):
-                        lines.append(line)
+                lines = await session.idle(math.inf)
                 if lines:
                     await self.stream.write(b''.join(lines))
 

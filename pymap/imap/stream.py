@@ -118,8 +118,12 @@ class IMAPStream:
     async def write(self, data: bytes) -> None:
         """Sends the queued bytes and *data*, waiting when the client
         reads slowly."""
-        self.writer.write(self._take_queued(data))
-        await self.writer.drain()
+        writer = self.writer
+        writer.write(self._take_queued(data))
+        transport = writer.transport
+        # Nothing to wait for once the kernel took it all (most writes).
+        if transport.get_write_buffer_size() or transport.is_closing():
+            await writer.drain()
 
     def _take_queued(self, data: bytes) -> bytes:
         if self._queued:

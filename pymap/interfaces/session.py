@@ -132,8 +132,8 @@ class Session(Protocol):
         """COPY / MOVE and their UID forms."""
         ...
 
-    def idle(self, timeout: float) -> Output:
+    async def idle(self, timeout: float) -> list[bytes]:
         """Waits up to *timeout* seconds (``math.inf``: without a limit)
-        for a change to the selected mailbox and yields the untagged
-        updates (RFC 2177)."""
+        for a change to the selected mailbox and returns the untagged
+        updates (RFC 2177), sent in one write."""
         ...
