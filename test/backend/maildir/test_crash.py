@@ -123,6 +123,11 @@ def _check_with_dovecot(maildir: Path, seen: dict[int, int]) -> None:
         shutil.copytree(maildir, workdir / 'mail', symlinks=True)
         session = run_dovecot(workdir, [b's SELECT INBOX',
                                         b'f UID FETCH 1:* (FLAGS)'])
-        assert set(session.flags(b'f')) == set(seen)
+        assert session.tagged(b's').startswith(b'OK'), (
+            session.responses[b's'],
+            (workdir / 'dovecot.log').read_text(errors='replace'),
+            sorted(path.name for path in (workdir / 'mail').iterdir()))
+        assert set(session.flags(b'f')) == set(seen), \
+            session.responses[b'f'][-2000:]
     finally:
         shutil.rmtree(workdir)
