@@ -59,11 +59,26 @@ def _delta(old: MailboxSnapshot, head: tuple[int, int, int, int],
             flags.pop(uid, None)
         else:
             flags[uid] = parse_flags(value, interned)
-    same_uids = all(uid in old.flags and uid in flags for uid in touched)
     log = old.changes or ChangeLog(old.modseq)
     return MailboxSnapshot(head[0], head[1], head[2],
-                           old.uids if same_uids else sorted(flags), flags,
+                           _uids(old, flags, touched), flags,
                            head[3], log.record(head[2], touched))
+
+
+def _uids(old: MailboxSnapshot, flags: dict[int, FlagSet],
+          touched: Sequence[int]) -> Sequence[int]:
+    """The UID list after a delta: the old one when no message came or
+    went, extended when messages only came after the last one (APPEND),
+    else sorted again."""
+    added = sorted(uid for uid in touched
+                   if uid in flags and uid not in old.flags)
+    if any(uid not in flags for uid in touched):
+        return sorted(flags)
+    if not added:
+        return old.uids
+    if not old.uids or added[0] > old.uids[-1]:
+        return [*old.uids, *added]
+    return sorted(flags)
 
 
 def snapshot_from_reply(reply: list[Any],
