@@ -1,18 +1,27 @@
 """Dot-locks that interoperate with Dovecot's (``<file>.lock``, see
 Dovecot's "Maildir" and "Locking" documentation).
 
-The lock is a file created with ``O_EXCL`` next to the file it protects,
-holding ``<pid>:<host>`` of its owner. A lock is stale, and is broken, when
-its owner is a process of this host that no longer exists, when it is
-still empty :data:`UNWRITTEN_AFTER` seconds after it was made (its maker
-died between creating it and writing its name, as ``kill -9`` can do), or
-when it has not been touched for :data:`STALE_AFTER` seconds (Dovecot's
-two-minute timeout for ``dovecot-uidlist.lock``).
+The lock is a file next to the file it protects, holding ``<pid>:<host>``
+of its owner. It is written under a temporary name first and then
+hard-linked into place, which fails if the lock exists (Dovecot's
+``dotlock_use_excl = no`` way), so that a lock is never seen empty: a
+maker killed half-way leaves no lock at all, where Dovecot, finding an
+empty one, would wait two minutes and then fail. Where the file system
+has no hard links the lock is created with ``O_EXCL`` directly.
+
+A lock is stale, and is broken, when its owner is a process of this host
+that no longer exists, when it is still empty :data:`UNWRITTEN_AFTER`
+seconds after it was made (an ``O_EXCL`` maker, Dovecot's or ours, died
+between creating it and writing its name), or when it has not been touched
+for :data:`STALE_AFTER` seconds (Dovecot's two-minute timeout for
+``dovecot-uidlist.lock``).
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import secrets
 import socket
 import time
 from pathlib import Path
@@ -30,6 +39,9 @@ UNWRITTEN_AFTER = 2.0
 #: Seconds to wait for a lock before answering ``NO [INUSE]``.
 TIMEOUT = 30.0
 _MAX_DELAY = 0.05
+#: What :func:`os.link` fails with where a file system has no hard links.
+_NO_HARD_LINKS = frozenset({errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP,
+                            errno.EXDEV})
 
 
 class DotLock:
@@ -75,17 +87,28 @@ class DotLock:
             pass
 
     def _try_create(self) -> bool:
+        temp = self.path.with_name(
+            f'.{self.path.name}.{os.getpid()}.{secrets.token_hex(4)}')
+        identity = _write_owner(temp)
         try:
-            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL,
-                         0o600)
+            os.link(temp, self.path)
         except FileExistsError:
             return False
-        try:
-            os.write(fd, f'{os.getpid()}:{socket.gethostname()}'.encode())
-            stat = os.fstat(fd)
-            self._identity = stat.st_ino, stat.st_mtime_ns
+        except OSError as exc:
+            if exc.errno not in _NO_HARD_LINKS:
+                raise
+            return self._try_create_exclusive()
         finally:
-            os.close(fd)
+            temp.unlink(missing_ok=True)
+        self._identity = identity
+        return True
+
+    def _try_create_exclusive(self) -> bool:
+        try:
+            identity = _write_owner(self.path)
+        except FileExistsError:
+            return False
+        self._identity = identity
         return True
 
     def _break_stale(self) -> bool:
@@ -106,6 +129,18 @@ class DotLock:
         except FileNotFoundError:
             pass
         return True
+
+
+def _write_owner(path: Path) -> tuple[int, int]:
+    """Creates *path*, which must not exist, holding ``<pid>:<host>``;
+    returns its identity."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(fd, f'{os.getpid()}:{socket.gethostname()}'.encode())
+        stat = os.fstat(fd)
+        return stat.st_ino, stat.st_mtime_ns
+    finally:
+        os.close(fd)
 
 
 def _identity(path: Path) -> tuple[int, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import socket
 import subprocess
@@ -29,6 +30,41 @@ def test_lock_file_names_its_owner(tmp_path: Path) -> None:
         assert lock.path.read_text() == \
             f'{os.getpid()}:{socket.gethostname()}'
     assert not lock.path.exists()
+
+
+def test_lock_appears_whole_and_leaves_no_temporary_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / 'dovecot-uidlist'
+    owner = f'{os.getpid()}:{socket.gethostname()}'
+    linked: list[str] = []
+    real_link = os.link
+
+    def link(source: Path, destination: Path) -> None:
+        linked.append(Path(source).read_text())  # whole before it appears
+        real_link(source, destination)
+
+    monkeypatch.setattr(os, 'link', link)
+    with DotLock(target) as lock:
+        assert linked == [owner]
+        assert lock.path.read_text() == owner
+        with pytest.raises(InUse):
+            DotLock(target, timeout=0.05).acquire()
+    assert set(linked) == {owner}
+    assert os.listdir(tmp_path) == []
+
+
+def test_lock_without_hard_links_is_created_exclusively(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_link(source: Path, destination: Path) -> None:
+        raise PermissionError(errno.EPERM, 'no hard links here')
+
+    monkeypatch.setattr(os, 'link', no_link)
+    target = tmp_path / 'file'
+    with DotLock(target) as lock:
+        assert lock.path.read_text().startswith(f'{os.getpid()}:')
+        with pytest.raises(InUse):
+            DotLock(target, timeout=0.05).acquire()
+    assert os.listdir(tmp_path) == []
 
 
 def test_held_lock_times_out_with_inuse(tmp_path: Path) -> None:
