@@ -47,6 +47,14 @@ class MessageContent:
         return cls(raw, to_crlf(raw))
 
     @classmethod
+    def parse_sized(cls, raw: bytes, size: int) -> "MessageContent":
+        """:meth:`parse` for stored bytes whose RFC822.SIZE, their length
+        once every line ends with CRLF (RFC 3501 section 2.3.4), is known:
+        bytes just as long end every line with CRLF already and need not
+        be scanned."""
+        return cls(raw, raw) if len(raw) == size else cls.parse(raw)
+
+    @classmethod
     def parse_canonical(cls, data: bytes) -> "MessageContent":
         """:meth:`parse` for bytes known to end every line with CRLF
         already, which need not be checked."""

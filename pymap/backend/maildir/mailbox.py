@@ -259,10 +259,7 @@ def _read(folder: MaildirFolder, uid: int) -> StoredMessage | None:
     if loaded is None:
         return None
     meta, data = loaded
-    # The size with CRLF endings equals the file's: no bare LF to convert.
-    content = MessageContent.parse_canonical(data) \
-        if meta.size == len(data) else MessageContent.parse(data)
-    return StoredMessage(meta, content)
+    return StoredMessage(meta, MessageContent.parse_sized(data, meta.size))
 
 
 def _discard(prepared: Sequence[Prepared]) -> None:

@@ -57,23 +57,14 @@ async def _off_loop_if_large(data: bytes) -> tuple[str, int]:
     return _prepare(data)
 
 
-def _stored(meta: MessageMeta, data: bytes) -> MessageContent:
-    """A stored message. Its RFC822.SIZE counts every line ending as CRLF,
-    so bytes just as long end every line with CRLF already and need not be
-    checked (RFC 3501 section 2.3.4)."""
-    if len(data) == meta.size:
-        return MessageContent.parse_canonical(data)
-    return MessageContent.parse(data)
-
-
 async def _parse(meta: MessageMeta, data: bytes) -> MessageContent:
     if len(data) != meta.size and len(data) > _BLOCKING_SIZE:
         return await run_blocking(MessageContent.parse, data)
-    return _stored(meta, data)
+    return MessageContent.parse_sized(data, meta.size)
 
 
 def _derive_summary(meta: MessageMeta, data: bytes) -> MessageSummary:
-    return _stored(meta, data).summary
+    return MessageContent.parse_sized(data, meta.size).summary
 
 
 async def _summary_of(meta: MessageMeta, data: bytes) -> MessageSummary:
