@@ -31,13 +31,11 @@ from pathlib import Path
 from servers import (
     BENCH_PASSWORD,
     BENCH_USER,
+    YARDSTICK,
     free_port,
     stop,
     wait_for_port,
 )
-
-ROOT = Path(__file__).resolve().parent.parent
-YARDSTICK = ROOT.parent / 'shared' / 'bench' / 'imapbench.py'
 
 
 @contextlib.contextmanager

@@ -25,13 +25,13 @@ from pathlib import Path
 from servers import (
     BENCH_PASSWORD,
     BENCH_USER,
+    ROOT,
+    YARDSTICK,
     Server,
     dovecot_available,
     start_server,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
-YARDSTICK = ROOT.parent / 'shared' / 'bench' / 'imapbench.py'
 SCENARIOS = ('append', 'fetch-headers', 'fetch-body', 'search-subject',
              'search-body', 'store', 'concurrent', 'idle-fanout')
 Results = dict[str, dict[str, list[float]]]

@@ -20,9 +20,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ['BENCH_PASSWORD', 'BENCH_USER', 'Server', 'free_port',
-           'start_server', 'stop', 'wait_for_port']
+__all__ = ['BENCH_PASSWORD', 'BENCH_USER', 'ROOT', 'YARDSTICK', 'Server',
+           'free_port', 'start_server', 'stop', 'wait_for_port']
 
+#: The project's root, and the yardstick that lies beside it.
+ROOT = Path(__file__).resolve().parent.parent
+YARDSTICK = ROOT.parent / 'shared' / 'bench' / 'imapbench.py'
 BENCH_USER = 'bench'
 BENCH_PASSWORD = 'benchpass'
 DOVECOT_IMAP = '/usr/sbin/dovecot'
