@@ -16,6 +16,7 @@ from .connection import ConnectionSettings, RedisClient, connect
 from .context import StoreContext
 from .errors import UNAVAILABLE
 from .keys import GlobalKeys, validate_prefix
+from .namecache import NameCache
 from .notify import Notifier
 from .purge import purge_pending
 from .records import LoginRecords, LoginSettings
@@ -129,10 +130,11 @@ class RedisBackend:
         """Starts the backend; Redis need not be up yet."""
         client = connect(settings.connection)
         keys = GlobalKeys(settings.prefix)
-        snapshots = SnapshotCache()
+        snapshots, names = SnapshotCache(), NameCache()
         notifier = Notifier(settings.connection, client, keys.channel,
-                            snapshots)
-        context = StoreContext(client, Scripts(), notifier, snapshots, keys)
+                            snapshots, names)
+        context = StoreContext(client, Scripts(), notifier, snapshots, names,
+                               keys)
         records = LoginRecords(client, context.scripts, settings.prefix,
                                settings.login)
         notifier.start()

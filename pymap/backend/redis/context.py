@@ -1,7 +1,7 @@
 """What every mailbox and mailbox set of one process shares: the one
 client (and so the one connection pool), the scripts, the notification
-listener, the snapshot cache, the summary cache and the claims of
-``\\Recent`` under way."""
+listener, the snapshot and name caches, the summary cache and the claims
+of ``\\Recent`` under way."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from ..summarycache import SummaryCache
 from .claims import RecentClaims
 from .connection import RedisClient
 from .keys import GlobalKeys
+from .namecache import NameCache
 from .notify import Notifier
 from .scripts import Scripts
 from .snapshotcache import SnapshotCache
@@ -26,6 +27,7 @@ class StoreContext:
     scripts: Scripts
     notifier: Notifier
     snapshots: SnapshotCache
+    names: NameCache
     keys: GlobalKeys
     #: Message summaries by content digest (see
     #: :class:`~pymap.interfaces.storage.SummaryLoader`).

@@ -3,12 +3,14 @@
 Every script that changes a mailbox publishes ``<namespace> <modseq>`` on
 one channel in the same atomic step (``<namespace> recent:<mark>`` when a
 session claims \\Recent messages, ``<namespace> deleted`` when the mailbox
-goes). Each process keeps ONE subscription, on its own connection, tells
-its snapshot cache (:mod:`.snapshotcache`) and wakes the local sessions
-waiting on that mailbox: pushed, never polled. Messages published while
-the listener is disconnected are lost, so every (re)subscription wakes
-every waiter, which then compares MODSEQ itself, and the cache trusts no
-snapshot read before it; no change can be missed.
+goes, ``<user base> names`` when a user's mailbox names move). Each
+process keeps ONE subscription, on its own connection, tells its snapshot
+cache (:mod:`.snapshotcache`) and name cache (:mod:`.namecache`), and
+wakes the local sessions waiting on that mailbox: pushed, never polled.
+Messages published while the listener is disconnected are lost, so every
+(re)subscription wakes every waiter, which then compares MODSEQ itself,
+and neither cache trusts what was read before it; no change can be
+missed.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from .connection import (
     node_addresses,
 )
 from .errors import UNAVAILABLE, stop_if_cancelled
+from .namecache import NAMES, NameCache
 from .snapshotcache import SnapshotCache
 
 __all__ = ['Notifier']
@@ -50,14 +53,17 @@ class Notifier:
         client: The process's client (for cluster node addresses).
         channel: The channel the scripts publish on.
         snapshots: The process's snapshot cache, told what is heard.
+        names: The process's cache of mailbox ids, told likewise.
     """
 
     def __init__(self, settings: ConnectionSettings, client: RedisClient,
-                 channel: str, snapshots: SnapshotCache) -> None:
+                 channel: str, snapshots: SnapshotCache,
+                 names: NameCache) -> None:
         self._settings = settings
         self._client = client
         self._channel = channel
         self._snapshots = snapshots
+        self._names = names
         self._waiters: dict[str, set[asyncio.Event]] = {}
         self._task: asyncio.Task[None] | None = None
         self._delay = _MIN_DELAY
@@ -113,6 +119,7 @@ class Notifier:
                 finally:
                     self.connected = False
                     self._snapshots.unsubscribed()
+                    self._names.unsubscribed()
                 await asyncio.sleep(self._delay)
                 self._delay = min(self._delay * 2, _MAX_DELAY)
 
@@ -134,11 +141,14 @@ class Notifier:
         if message['type'] == 'subscribe':
             self.connected = True
             self._snapshots.subscribed()
+            self._names.subscribed()
             self._delay = _MIN_DELAY
             self._wake_all()
         elif message['type'] == 'message':
             data: bytes = message['data']
             namespace, _, what = data.decode('utf-8', 'replace') \
                 .rpartition(' ')
-            if self._snapshots.announced(namespace, what):
+            if what == NAMES:
+                self._names.changed(namespace)
+            elif self._snapshots.announced(namespace, what):
                 self.wake(namespace)

@@ -60,13 +60,22 @@ class RedisMailboxSet:
 
     @guarded
     async def get_mailbox(self, name: str) -> RedisMailbox:
+        """The mailbox by the id its name has now: the cached id when the
+        name cache vouches for it, else one round trip."""
+        mailbox_id = self._context.names.fresh(self._keys.base, name) \
+            or await self._read_id(name)
+        return RedisMailbox(self._context, self._keys.mailbox(mailbox_id),
+                            name)
+
+    async def _read_id(self, name: str) -> str:
+        names = self._context.names
+        began = names.reading()
         mailbox_id = await self._context.client.hget(self._keys.mailboxes,
                                                      name)
         if not mailbox_id:
             raise MailboxNotFound()
-        return RedisMailbox(self._context,
-                            self._keys.mailbox(as_text(mailbox_id)),
-                            name)
+        names.put(began, self._keys.base, name, as_text(mailbox_id))
+        return as_text(mailbox_id)
 
     @guarded
     async def create_mailbox(self, name: str) -> None:
@@ -81,6 +90,7 @@ class RedisMailboxSet:
         mailbox_id = await self._context.scripts.delete(
             self._context.client, [keys.mailboxes, keys.trash],
             [keys.base, name, self._context.keys.channel])
+        self._context.names.changed(keys.base)
         if mailbox_id:  # the sessions of this process know at once
             self._context.snapshots.gone(
                 keys.mailbox(as_text(mailbox_id)).base)
@@ -92,7 +102,9 @@ class RedisMailboxSet:
     async def rename_mailbox(self, source: str, destination: str) -> None:
         result = await self._context.scripts.rename(
             self._context.client, [self._keys.mailboxes],
-            [source, destination])
+            [source, destination, self._keys.base,
+             self._context.keys.channel])
+        self._context.names.changed(self._keys.base)
         if result == 0:
             raise MailboxNotFound()
         if result < 0:

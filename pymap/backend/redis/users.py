@@ -167,6 +167,7 @@ class RedisUsers:
             [keys.mailboxes, keys.subscriptions, keys.trash],
             [keys.base, self._context.keys.channel])
         self._context.snapshots.gone(keys.base)
+        self._context.names.changed(keys.base)
         await purge_user(self._context, keys)
 
     @guarded

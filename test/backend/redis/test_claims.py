@@ -56,6 +56,16 @@ async def test_a_higher_claim_or_another_mailbox_asks_again() -> None:
     assert (redis.calls, elsewhere.calls) == (2, 1)
 
 
+async def test_the_first_session_asks_in_its_own_step() -> None:
+    claims, redis = RecentClaims(), _Redis(mark=4)
+    first = asyncio.create_task(claims.claim('m', 7, redis.raiser(7)))
+    await asyncio.sleep(0)
+    # Already on its way, ahead of any session woken with it.
+    assert redis.calls == 1
+    redis.release.set()
+    assert await first == 4
+
+
 async def test_a_cancelled_session_leaves_the_claim_to_the_others() -> None:
     claims, redis = RecentClaims(), _Redis(mark=4)
     first = asyncio.create_task(claims.claim('m', 7, redis.raiser(7)))
@@ -63,9 +73,12 @@ async def test_a_cancelled_session_leaves_the_claim_to_the_others() -> None:
     second = asyncio.create_task(claims.claim('m', 7, redis.raiser(7)))
     await asyncio.sleep(0)
     first.cancel()
+    await asyncio.sleep(0)
     redis.release.set()
-    assert await second == 7
-    assert redis.mark == 7 and redis.calls == 1
+    # The first went before Redis answered: the second asks again, and
+    # the messages above 4 are its \Recent ones.
+    assert await second == 4
+    assert redis.mark == 7 and redis.calls == 2
     assert first.cancelled()
 
 

@@ -4,7 +4,8 @@
 -- KEYS: mailboxes, trash
 -- ARGV: user base, name, channel
 -- Returns the mailbox's id ('' for a \Noselect name), or nil when there
--- is no such mailbox. Every process is told that the mailbox is gone.
+-- is no such mailbox. Every process is told that the name moved and that
+-- the mailbox is gone.
 local id = redis.call('HGET', KEYS[1], ARGV[2])
 if not id then
   return false
@@ -22,6 +23,7 @@ if children then
 else
   redis.call('HDEL', KEYS[1], ARGV[2])
 end
+announce(ARGV[3], ARGV[1], 'names')
 if id ~= '' then
   local base = ARGV[1] .. 'mbx:' .. id .. ':'
   redis.call('DEL', base .. 'meta', base .. 'flags', base .. 'log')

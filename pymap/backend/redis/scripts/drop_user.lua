@@ -12,4 +12,5 @@ for _, id in ipairs(redis.call('HVALS', KEYS[1])) do
   end
 end
 redis.call('DEL', KEYS[1], KEYS[2])
+announce(ARGV[2], ARGV[1], 'names')
 return redis.call('SCARD', KEYS[3])

@@ -1,8 +1,9 @@
 -- Renames a mailbox and its inferiors (RFC 3501 6.3.5). Mailbox ids do
 -- not change, so only the names move; sessions keep their mailbox.
 -- KEYS: mailboxes
--- ARGV: source, destination
+-- ARGV: source, destination, user base, channel
 -- Returns 1, 0 when the source is missing, -1 when the destination exists.
+-- Every process is told that the user's names moved.
 if not redis.call('HGET', KEYS[1], ARGV[1]) then
   return 0
 end
@@ -21,4 +22,5 @@ for _, name in ipairs(moves) do
   redis.call('HDEL', KEYS[1], name)
   redis.call('HSET', KEYS[1], ARGV[2] .. string.sub(name, #ARGV[1] + 1), id)
 end
+announce(ARGV[4], ARGV[3], 'names')
 return 1
