@@ -11,6 +11,8 @@ from collections import OrderedDict
 from pymap.backend.summarycache import SummaryCache
 from pymap.mime import MessageContent
 
+from .changefeed import ChangeFeed
+
 __all__ = ['ContentCache']
 
 CacheKey = tuple[str, str]
@@ -22,15 +24,19 @@ class ContentCache:
     Attributes:
         summaries: The message summaries the backend's mailboxes share,
             by maildir and base name (see :mod:`.summaries`).
+        changes: What the kernel reports of changes to the backend's
+            folders (see :mod:`.changefeed`).
     """
 
     def __init__(self, max_entries: int = 128,
-                 max_bytes: int = 32 * 1024 * 1024) -> None:
+                 max_bytes: int = 32 * 1024 * 1024,
+                 changes: ChangeFeed | None = None) -> None:
         self.max_entries = max_entries
         self.max_bytes = max_bytes
         self._entries: OrderedDict[CacheKey, MessageContent] = OrderedDict()
         self._bytes = 0
         self.summaries: SummaryCache[tuple[str, str]] = SummaryCache()
+        self.changes = changes or ChangeFeed()
 
     def get(self, key: CacheKey) -> MessageContent | None:
         """The cached message, now the most recently used."""

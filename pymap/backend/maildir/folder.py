@@ -14,11 +14,11 @@ import shutil
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pymap.exceptions import TemporaryFailure
-from pymap.interfaces.storage import FlagSet, StoreMode
+from pymap.interfaces.storage import FlagSet, MessageMeta, StoreMode
 
 from .atomic import fsync_dir, write_new
 from .filenames import (
@@ -56,6 +56,9 @@ class Prepared:
     base: str
     flags: FlagSet
     kept: str = ''
+    #: INTERNALDATE as the file's modification time gives it back, when
+    #: known (so that a new message's meta data needs no ``stat``).
+    date: datetime | None = None
 
 
 class MaildirFolder(FolderIndex):
@@ -70,7 +73,8 @@ class MaildirFolder(FolderIndex):
         write_new(temp, data, self.fsync)
         stamp = internal_date.timestamp()
         os.utime(temp, (stamp, stamp))
-        return Prepared(temp, base, flags)
+        return Prepared(temp, base, flags,
+                        date=datetime.fromtimestamp(int(stamp), UTC))
 
     def _letters(self, flags: FlagSet, kept: str = '') -> str:
         return FlagLetters(self._keywords).letters(flags, kept)
@@ -101,10 +105,12 @@ class MaildirFolder(FolderIndex):
                 for target, item in zip(placed, prepared, strict=True):
                     os.rename(target, item.temp)
                 raise TemporaryFailure('Cannot store the message.') from exc
-            for (uid, base), target in zip(added, placed, strict=True):
+            for (uid, base), target, item in zip(added, placed, prepared,
+                                                 strict=True):
                 letters = split_filename(target.name)[1]
                 self._put(Record(uid, base, 'cur', target.name, letters,
-                                 self._flags_of(letters)))
+                                 self._flags_of(letters),
+                                 _new_meta(uid, item)))
             self.next_uid = uidlist.next_uid
             self._own_change()
         return [uid for uid, _ in added]
@@ -165,7 +171,7 @@ class MaildirFolder(FolderIndex):
                 letters = self._letters(new, record.letters)
                 name = filename(record.base, letters)
                 try:
-                    os.rename(self._file_of(record),
+                    os.rename(self.file_of(record),
                               f'{self.maildir}/cur/{name}')
                 except FileNotFoundError:
                     missing.append(uid)
@@ -199,7 +205,7 @@ class MaildirFolder(FolderIndex):
             if record is None:
                 continue
             try:
-                os.unlink(self._file_of(record))
+                os.unlink(self.file_of(record))
             except FileNotFoundError:
                 missing.append(uid)
                 continue
@@ -257,7 +263,7 @@ class MaildirFolder(FolderIndex):
         record = self.records.get(uid)
         if record is None:
             return None
-        source = self._file_of(record)
+        source = self.file_of(record)
         try:
             vsize = self._meta(record).size
             size = base_sizes(record.base)[0] or os.stat(source).st_size
@@ -287,3 +293,12 @@ def _link_or_copy(source: str, target: Path, fsync: bool) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def _new_meta(uid: int, item: Prepared) -> MessageMeta | None:
+    """The meta data of a message just committed, when its file name and
+    :class:`Prepared` tell all of it."""
+    vsize = base_sizes(item.base)[1]
+    if item.date is None or vsize is None:
+        return None
+    return MessageMeta(uid, item.date, vsize)

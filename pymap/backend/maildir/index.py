@@ -20,10 +20,11 @@ move from ``new/`` to ``cur/``, as Dovecot does.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +33,7 @@ from typing import TypeVar
 from pymap.interfaces.storage import FlagSet, MailboxSnapshot, MessageMeta
 
 from ..flagtable import FlagTable
+from .changefeed import FolderFeed
 from .filenames import (
     FlagLetters,
     base_sizes,
@@ -98,6 +100,11 @@ class FolderIndex:
         self._touched: float | None = None
         self._keywords: dict[str, bytes] = {}
         self._flag_sets: dict[str, FlagSet] = {}
+        #: What the kernel reports of the folder's changes, if anything.
+        self.feed: FolderFeed | None = None
+        #: The feed's count when the last probe that completed began:
+        #: while it has not moved, the index is the folder as it is.
+        self.probed_at: int | None = None
 
     @property
     def path(self) -> Path:
@@ -117,16 +124,33 @@ class FolderIndex:
 
     # -- synchronisation with the disk ---------------------------------------
 
+    def watch(self, feed: FolderFeed | None) -> None:
+        """Counts the probes against *feed* from now on (see
+        :attr:`probed_at`)."""
+        self.feed, self.probed_at = feed, None
+
+    @contextlib.contextmanager
+    def _probing(self) -> Iterator[None]:
+        """Around a probe and the sync it calls for; once both are done,
+        :attr:`probed_at` is the feed's count from before the probe."""
+        feed = self.feed
+        count = None if feed is None else feed.count
+        self.probed_at = None
+        yield
+        self.probed_at = count
+
     def refresh(self) -> None:
         """Brings the index up to date if the maildir changed."""
-        probe = take_probe(self.maildir)
-        if probe != self._probe or self._due():
-            self._sync(probe, locked=False)
+        with self._probing():
+            probe = take_probe(self.maildir)
+            if probe != self._probe or self.verify_due():
+                self._sync(probe, locked=False)
 
     def _resync(self) -> None:
         """Syncs after a file was found renamed or removed behind the
         index, probe unchanged or not."""
-        self._sync(take_probe(self.maildir), locked=False)
+        with self._probing():
+            self._sync(take_probe(self.maildir), locked=False)
 
     def _fresh_read(self, read: Callable[[], _T]) -> _T | None:
         """Refreshes the index, then calls *read*, once more after a sync
@@ -142,7 +166,10 @@ class FolderIndex:
         except FileNotFoundError:
             return None
 
-    def _due(self) -> bool:
+    def verify_due(self) -> bool:
+        """Whether the folder, changed by this process, has been quiet
+        for :data:`VERIFY_AFTER` and must be listed once more (see the
+        module's docstring)."""
         return self._touched is not None \
             and time.monotonic() - self._touched >= VERIFY_AFTER
 
@@ -150,9 +177,11 @@ class FolderIndex:
         return DotLock(self.path / UIDLIST_FILE)
 
     def _refresh_locked(self) -> None:
-        probe = take_probe(self.maildir)
-        if probe != self._probe or self._due() or self._uidlist is None:
-            self._sync(probe, locked=True)
+        with self._probing():
+            probe = take_probe(self.maildir)
+            if probe != self._probe or self.verify_due() \
+                    or self._uidlist is None:
+                self._sync(probe, locked=True)
 
     def _sync(self, probe: Probe, locked: bool) -> None:
         keywords_changed = self._load_keywords()
@@ -196,7 +225,7 @@ class FolderIndex:
         ``cur/`` only when it changed or is unverified; otherwise its part
         comes from the index."""
         if self._probe is None or probe.cur != self._probe.cur \
-                or self._due() or uidlist is None \
+                or self.verify_due() or uidlist is None \
                 or uidlist.uid_validity != self.uid_validity:
             return list_files(self.maildir)
         known = Listing({record.base: (record.subdir, record.file)
@@ -351,17 +380,18 @@ class FolderIndex:
         record = self.records.get(uid)
         if record is None:
             return None
-        with open(self._file_of(record), 'rb') as file:
+        with open(self.file_of(record), 'rb') as file:
             data = file.read()
         return self._meta(record, data), data
 
-    def _file_of(self, record: Record) -> str:
+    def file_of(self, record: Record) -> str:
+        """The path of the message file of *record*."""
         return f'{self.maildir}/{record.subdir}/{record.file}'
 
     def _meta(self, record: Record, data: bytes | None = None
               ) -> MessageMeta:
         if record.meta is None:
-            path = self._file_of(record)
+            path = self.file_of(record)
             mtime = os.stat(path).st_mtime
             vsize = base_sizes(record.base)[1]
             if vsize is None:

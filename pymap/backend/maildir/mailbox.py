@@ -10,7 +10,11 @@ A command costs one executor call where it can: the folder code of each
 step refreshes the index from the disk before it acts, and the snapshot
 that ends the command (:mod:`pymap.backend.command_end`) is then taken
 from memory, without probing the disk again; the next command sees what
-other processes changed meanwhile.
+other processes changed meanwhile. Where the kernel reports changes
+(:mod:`.changefeed`), a snapshot needs no probe at all while nothing was
+reported since the last one began, and a message file the kernel holds in
+memory is read on the event loop (:mod:`.nowait`): a FETCH of a body then
+costs no executor call.
 
 Changes made here wake waiting sessions at once; changes made by other
 processes (a delivery into ``new/``, Dovecot) are found by a cheap probe
@@ -42,8 +46,11 @@ from pymap.mime import MessageContent, MessageSummary
 from ..command_end import at_command_end
 from .cache import ContentCache
 from .disk import on_disk
+from .filenames import base_sizes
 from .folder import MaildirFolder, Prepared
 from .folderlock import FolderLock
+from .index import Record
+from .nowait import read_cached
 from .summaries import FolderSummaries
 from .watch import FolderWatch
 
@@ -53,6 +60,8 @@ __all__ = ['POLL_INTERVAL', 'MaildirMailbox']
 POLL_INTERVAL = 0.5
 #: Messages whose sizes and dates are fetched per executor call.
 _CHUNK = 1024
+#: The largest message file read on the event loop (from memory).
+_INLINE_SIZE = 256 * 1024
 
 _P = ParamSpec('_P')
 _T = TypeVar('_T')
@@ -78,6 +87,7 @@ class MaildirMailbox:
                                   POLL_INTERVAL)
         self._snapshot: MailboxSnapshot | None = None
         self._fresh_for: weakref.ref[asyncio.Task[Any]] | None = None
+        self._changes = cache.changes
 
     @property
     def name(self) -> str:
@@ -107,12 +117,28 @@ class MaildirMailbox:
     async def _call(self, fn: Callable[_P, _T], *args: _P.args,
                     **kwargs: _P.kwargs) -> _T:
         """:meth:`_run` with the lock already held."""
-        modseq = self._folder.modseq
+        folder = self._folder
+        modseq = folder.modseq
+        if folder.feed is None or folder.feed.lost:
+            # Before the folder code probes, so that its probe counts.
+            folder.watch(self._changes.folder(folder.maildir))
         try:
             return await on_disk(fn, *args, **kwargs)
         finally:
-            if self._folder.modseq != modseq:
+            if folder.modseq != modseq:
                 self._watch.changed()
+
+    def _quiet(self) -> bool:
+        """Whether the kernel vouches that no other process changed the
+        folder since the last probe began, so that the index in memory is
+        the folder as it is (see :mod:`.changefeed`)."""
+        folder = self._folder
+        feed, probed_at = folder.feed, folder.probed_at
+        if feed is None or probed_at is None:
+            return False
+        self._changes.drain()
+        return feed.count == probed_at and not feed.lost \
+            and not folder.verify_due()
 
     async def _step(self, fn: Callable[_P, _T], *args: _P.args,
                     **kwargs: _P.kwargs) -> _T:
@@ -139,11 +165,14 @@ class MaildirMailbox:
         fresh_for, self._fresh_for = self._fresh_for, None
         if self._watch.woke():
             return False
-        return not at_command_end() or fresh_for is None \
-            or fresh_for() is not asyncio.current_task()
+        if at_command_end() and fresh_for is not None \
+                and fresh_for() is asyncio.current_task():
+            return False
+        return not self._quiet()
 
     async def _refresh(self) -> None:
-        await self._run(self._folder.refresh)
+        if not self._quiet():
+            await self._run(self._folder.refresh)
 
     def _current(self) -> MailboxSnapshot:
         """The folder's snapshot (in memory: under the lock, or with it
@@ -227,7 +256,8 @@ class MaildirMailbox:
         content = self._cache.get(key)
         if content is not None and record.meta is not None:
             return StoredMessage(record.meta, content)
-        loaded = await self._step(_read, folder, uid)
+        loaded = _read_cached(folder, record) \
+            or await self._step(_read, folder, uid)
         if loaded is not None:
             self._cache.put(key, loaded.content)
         return loaded
@@ -260,6 +290,21 @@ def _read(folder: MaildirFolder, uid: int) -> StoredMessage | None:
         return None
     meta, data = loaded
     return StoredMessage(meta, MessageContent.parse_sized(data, meta.size))
+
+
+def _read_cached(folder: MaildirFolder,
+                 record: Record) -> StoredMessage | None:
+    """Reads a message on the event loop when the kernel has its path
+    and content in memory (:func:`.nowait.read_cached`), and the message
+    is small enough to make canonical there; else ``None``."""
+    size = base_sizes(record.base)[0]
+    if record.meta is None or size is None or size > _INLINE_SIZE:
+        return None
+    data = read_cached(folder.file_of(record), size)
+    if data is None:
+        return None
+    return StoredMessage(record.meta,
+                         MessageContent.parse_sized(data, record.meta.size))
 
 
 def _discard(prepared: Sequence[Prepared]) -> None:

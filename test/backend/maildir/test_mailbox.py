@@ -16,14 +16,20 @@ import pytest
 from pymap.backend.command_end import command_end
 from pymap.backend.maildir import mailbox as mailbox_module
 from pymap.backend.maildir.cache import ContentCache
+from pymap.backend.maildir.changefeed import AVAILABLE, ChangeFeed
 from pymap.backend.maildir.keywords import KeywordLimit
 from pymap.backend.maildir.layout import MaildirPlusPlus
+from pymap.backend.maildir.nowait import AVAILABLE as NOWAIT
 from pymap.backend.maildir.store import MaildirMailboxSet
 from pymap.exceptions import MailboxNotFound, NotAllowed, NotSupported
 from pymap.interfaces.storage import MessageMeta, NewMessage, StoredMessage
 from pymap.mime import MessageContent
 
 DATE = datetime(2022, 2, 2, 2, 2, 2, tzinfo=UTC)
+
+needs_inotify = pytest.mark.skipif(not AVAILABLE, reason='needs inotify')
+needs_nowait = pytest.mark.skipif(
+    not NOWAIT, reason='needs Linux 5.12+ (openat2 RESOLVE_CACHED)')
 
 _T = TypeVar('_T')
 
@@ -108,16 +114,33 @@ async def test_one_executor_call_per_step_and_none_to_end_a_command(
     with command_end():
         assert (await inbox.snapshot()).flags == {1: seen}
     assert disk_calls == ['update_flags']
+
+
+@pytest.mark.parametrize('inline_size, calls', [
+    pytest.param(None, [], marks=needs_nowait, id='held-by-the-kernel'),
+    pytest.param(10, ['_read'], id='too-large-for-the-loop')])
+async def test_message_files_are_read_on_the_loop_when_they_can_be(
+        mailboxes: MaildirMailboxSet, disk_calls: list[str],
+        monkeypatch: pytest.MonkeyPatch, inline_size: int | None,
+        calls: list[str]) -> None:
+    if inline_size is not None:
+        monkeypatch.setattr(mailbox_module, '_INLINE_SIZE', inline_size)
+    inbox = await mailboxes.get_mailbox('INBOX')
+    await inbox.append([_message(b'Subject: a\r\n\r\nbody\r\n')])
+    await inbox.snapshot()
+    disk_calls.clear()
     (loaded,) = [item async for item in inbox.load([1], True)]
     assert isinstance(loaded, StoredMessage)
-    with command_end():
-        await inbox.snapshot()
-    assert disk_calls == ['update_flags', '_read']
+    assert loaded.content.data == b'Subject: a\r\n\r\nbody\r\n'
+    assert disk_calls == calls
 
 
-async def test_other_snapshots_look_at_the_disk(
-        mailboxes: MaildirMailboxSet, disk_calls: list[str]) -> None:
-    inbox = await mailboxes.get_mailbox('INBOX')
+async def test_other_snapshots_look_at_the_disk_unless_the_kernel_vouches(
+        tmp_path: Path, disk_calls: list[str]) -> None:
+    unwatched = await MaildirMailboxSet.open(
+        MaildirPlusPlus(tmp_path / 'mail'),
+        ContentCache(changes=ChangeFeed(max_folders=0)), fsync=False)
+    inbox = await unwatched.get_mailbox('INBOX')
     await inbox.append([_message(b'a')])
     await inbox.snapshot()
     with command_end():
@@ -131,6 +154,22 @@ async def test_other_snapshots_look_at_the_disk(
     await inbox.update_flags([1], frozenset({b'\\Flagged'}), 'add')
     (inbox.path / 'new' / 'delivered').write_bytes(b'Subject: hi\n\n')
     assert (await inbox.snapshot()).uids == [1, 2]
+
+
+@needs_inotify
+async def test_a_quiet_folder_is_not_probed(
+        mailboxes: MaildirMailboxSet, disk_calls: list[str]) -> None:
+    inbox = await mailboxes.get_mailbox('INBOX')
+    await inbox.append([_message(b'a')])
+    await inbox.snapshot()
+    disk_calls.clear()
+    await inbox.snapshot()
+    await asyncio.create_task(inbox.snapshot())
+    assert disk_calls == []
+    (inbox.path / 'new' / 'delivered').write_bytes(b'Subject: hi\n\n')
+    with command_end():
+        assert (await inbox.snapshot()).uids == [1, 2]
+    assert disk_calls == ['refresh']
 
 
 async def test_copy_and_move_keep_flags_and_remap_keywords(

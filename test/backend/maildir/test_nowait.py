@@ -1,0 +1,143 @@
+"""Reads that the kernel serves from memory or refuses (openat2(2)
+RESOLVE_CACHED, preadv2(2) RWF_NOWAIT), on real files."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from pymap.backend.maildir.nowait import AVAILABLE, read_cached
+
+needs_nowait = pytest.mark.skipif(
+    not AVAILABLE, reason='needs Linux 5.12+ (openat2 RESOLVE_CACHED)')
+
+_PAGE = os.sysconf('SC_PAGE_SIZE')
+
+
+def _kernel_release() -> tuple[int, int]:
+    found = re.match(r'(\d+)\.(\d+)', os.uname().release)
+    assert found is not None
+    return int(found[1]), int(found[2])
+
+
+def _written(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def _evict_pages(path: Path) -> None:
+    """Drops the file's (clean) pages from the page cache."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    finally:
+        os.close(fd)
+
+
+def _cache_pages(path: Path, length: int) -> None:
+    """Reads the first *length* bytes of the file into the page cache, and
+    no more (no read-ahead)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_RANDOM)
+        os.pread(fd, length, 0)
+    finally:
+        os.close(fd)
+
+
+def _open_fds() -> int:
+    return len(os.listdir('/proc/self/fd'))
+
+
+def test_available_on_linux_5_12_and_later() -> None:
+    if sys.platform != 'linux' or _kernel_release() < (5, 12):
+        pytest.skip('RESOLVE_CACHED needs Linux 5.12+')
+    assert AVAILABLE
+
+
+@needs_nowait
+def test_a_file_just_written_is_read_whole(tmp_path: Path) -> None:
+    data = os.urandom(20_000)
+    path = _written(tmp_path / 'message', data)
+    assert read_cached(str(path), len(data)) == data
+
+
+@needs_nowait
+def test_an_empty_file_is_read(tmp_path: Path) -> None:
+    path = _written(tmp_path / 'message', b'')
+    assert read_cached(str(path), 0) == b''
+
+
+@needs_nowait
+def test_missing_paths_and_directories_are_misses(tmp_path: Path) -> None:
+    assert read_cached(str(tmp_path / 'renamed'), 10) is None
+    assert read_cached(str(tmp_path), 10) is None
+
+
+@needs_nowait
+def test_unusable_arguments_are_misses(tmp_path: Path) -> None:
+    path = _written(tmp_path / 'message', b'data')
+    assert read_cached(f'{path}\0ignored', 4) is None
+    assert read_cached(f'{path}\ud800', 4) is None
+    assert read_cached(str(path), -1) is None
+
+
+@needs_nowait
+def test_a_size_beyond_the_file_is_a_miss(tmp_path: Path) -> None:
+    path = _written(tmp_path / 'message', b'short')
+    assert read_cached(str(path), 6) is None
+    assert read_cached(str(path), 5) == b'short'
+
+
+@needs_nowait
+def test_data_not_in_the_page_cache_is_a_miss(tmp_path: Path) -> None:
+    data = os.urandom(4 * _PAGE)
+    path = _written(tmp_path / 'message', data)
+    _evict_pages(path)
+    assert read_cached(str(path), len(data)) is None
+    assert path.read_bytes() == data  # cached again
+    assert read_cached(str(path), len(data)) == data
+
+
+@needs_nowait
+def test_partly_cached_data_is_a_miss(tmp_path: Path) -> None:
+    data = os.urandom(4 * _PAGE)
+    path = _written(tmp_path / 'message', data)
+    _evict_pages(path)
+    _cache_pages(path, 2 * _PAGE)
+    assert read_cached(str(path), len(data)) is None
+    assert read_cached(str(path), 2 * _PAGE) == data[:2 * _PAGE]
+
+
+@needs_nowait
+def test_a_path_not_in_the_dentry_cache_is_a_miss(tmp_path: Path) -> None:
+    data = b'message'
+    nested = tmp_path / 'new' / 'nested'
+    nested.mkdir(parents=True)
+    path = _written(nested / 'message', data)
+    os.sync()
+    try:
+        Path('/proc/sys/vm/drop_caches').write_text('2')
+    except OSError as exc:
+        pytest.skip(f'cannot drop the dentry cache: {exc}')
+    assert read_cached(str(path), len(data)) is None
+    assert path.read_bytes() == data  # looked up and cached again
+    assert read_cached(str(path), len(data)) == data
+
+
+@needs_nowait
+def test_no_file_is_left_open(tmp_path: Path) -> None:
+    data = b'x' * 100
+    path = _written(tmp_path / 'message', data)
+    before = _open_fds()
+    for _ in range(25):
+        assert read_cached(str(path), len(data)) == data
+        assert read_cached(str(path), len(data) + 1) is None
+        assert read_cached(str(tmp_path), 1) is None
+        assert read_cached(str(tmp_path / 'missing'), 1) is None
+    assert _open_fds() == before
