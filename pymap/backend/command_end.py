@@ -14,23 +14,28 @@ notification behind; IMAP reports such changes at a later command anyway).
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
+from types import TracebackType
 
 __all__ = ['at_command_end', 'command_end']
 
 _at_end: ContextVar[bool] = ContextVar('_at_end', default=False)
 
 
-@contextlib.contextmanager
-def command_end() -> Iterator[None]:
-    """Marks the snapshot taken inside as the one ending the command."""
-    token = _at_end.set(True)
-    try:
-        yield
-    finally:
-        _at_end.reset(token)
+class command_end:
+    """Marks the snapshot taken inside as the one ending the command
+    (a context manager entered once per command, so a plain class rather
+    than a generator)."""
+
+    __slots__ = ('_token',)
+
+    def __enter__(self) -> None:
+        self._token: Token[bool] = _at_end.set(True)
+
+    def __exit__(self, exc_type: type[BaseException] | None,
+                 exc: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        _at_end.reset(self._token)
 
 
 def at_command_end() -> bool:

@@ -22,7 +22,7 @@ from pymap.parsing.response import render_nstring, render_string
 from pymap.parsing.values import format_datetime
 from pymap.selected import render_flags
 
-__all__ = ['FetchPlan', 'Loaded', 'Needs', 'fetch_plan']
+__all__ = ['FetchPlan', 'Loaded', 'Needs', 'command_plan', 'fetch_plan']
 
 _ALIASES = {
     b'RFC822': Section(),
@@ -68,13 +68,22 @@ class FetchPlan:
         needs: What must be loaded for each message.
     """
 
-    __slots__ = ('_renderers', 'attributes', 'needs')
+    __slots__ = ('_renderers', 'attributes', 'needs', 'sets_seen')
 
     def __init__(self, attributes: Sequence[FetchAttribute]) -> None:
         self.attributes = tuple(attributes)
         self.needs = max((_needs(attr) for attr in attributes),
                          default=Needs.VIEW)
+        #: Whether fetching sets ``\Seen`` (RFC 3501 §6.4.5).
+        self.sets_seen = any(attr.sets_seen for attr in attributes)
         self._renderers = [_renderer(attr) for attr in attributes]
+
+    def with_flags(self) -> FetchPlan:
+        """This plan, reporting FLAGS as well: a FETCH that set
+        ``\\Seen`` reports the new flags (RFC 3501 §6.4.5)."""
+        if any(attr.name == b'FLAGS' for attr in self.attributes):
+            return self
+        return fetch_plan((*self.attributes, FetchAttribute(b'FLAGS')))
 
     def render(self, seq: int, uid: int, flags: Sequence[bytes],
                loaded: Loaded) -> bytes:
@@ -92,6 +101,31 @@ def fetch_plan(attributes: tuple[FetchAttribute, ...]) -> FetchPlan:
     """The plan of *attributes*, shared by the commands that ask for the
     same items (a plan never changes once made)."""
     return FetchPlan(attributes)
+
+
+#: Plans by the identity of a command's item tuple, without and with UID:
+#: the parser hands out one tuple for an item list it saw lately, so the
+#: next command sending it finds its plans without hashing every item.
+#: Each entry holds its tuple, which keeps the identity from being reused.
+_by_items: dict[int, tuple[tuple[FetchAttribute, ...], FetchPlan,
+                           FetchPlan]] = {}
+_BY_ITEMS_MAX = 256
+
+
+def command_plan(attributes: tuple[FetchAttribute, ...],
+                 uid: bool) -> FetchPlan:
+    """The plan of a FETCH command's items; UID FETCH always reports UID
+    (RFC 3501 §6.4.8)."""
+    entry = _by_items.get(id(attributes))
+    if entry is None or entry[0] is not attributes:
+        with_uid = attributes
+        if not any(attr.name == b'UID' for attr in attributes):
+            with_uid = (FetchAttribute(b'UID'), *attributes)
+        entry = (attributes, fetch_plan(attributes), fetch_plan(with_uid))
+        if len(_by_items) >= _BY_ITEMS_MAX:
+            _by_items.clear()
+        _by_items[id(attributes)] = entry
+    return entry[2] if uid else entry[1]
 
 
 def _needs(attr: FetchAttribute) -> Needs:

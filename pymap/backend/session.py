@@ -34,12 +34,11 @@ from pymap.parsing.commands import (
     StoreCommand,
     UnselectCommand,
 )
-from pymap.parsing.fetch import FetchAttribute
 from pymap.search import SearchContext, SearchQuery
 from pymap.selected import SelectedView, render_flags
 
 from .command_end import command_end
-from .fetch import Loaded, Needs, fetch_plan
+from .fetch import Loaded, Needs, command_plan
 from .mailboxes import MailboxCommands
 from .names import check_name
 from .summaries import load_summaries
@@ -268,12 +267,10 @@ class BaseSession(MailboxCommands):
         §4.1.2); UID FETCH ignores it, as §6.4.8 asks."""
         mailbox, view = self._require_selected()
         uids = self._resolve(view, cmd)
-        attributes = _with_uid(cmd.attributes) if cmd.uid \
-            else cmd.attributes
-        if any(attr.sets_seen for attr in attributes) and not view.readonly:
-            attributes = await self._mark_seen(mailbox, view, uids,
-                                               attributes)
-        plan = fetch_plan(attributes)
+        plan = command_plan(cmd.attributes, cmd.uid)
+        if plan.sets_seen and not view.readonly \
+                and await self._mark_seen(mailbox, view, uids):
+            plan = plan.with_flags()
         missing = set(uids)
         batch: list[bytes] = []
         size = 0
@@ -299,19 +296,18 @@ class BaseSession(MailboxCommands):
                 raise ExpungeIssued()
             yield item
 
-    async def _mark_seen(self, mailbox: Mailbox, view: SelectedView,
-                         uids: Sequence[int],
-                         attributes: tuple[FetchAttribute, ...]
-                         ) -> tuple[FetchAttribute, ...]:
+    @staticmethod
+    async def _mark_seen(mailbox: Mailbox, view: SelectedView,
+                         uids: Sequence[int]) -> bool:
+        """Sets ``\\Seen`` on the messages that lack it; whether any
+        did."""
         unseen = [uid for uid in uids if uid not in view.ghosts
                   and _SEEN not in view.flags[uid]]
         if not unseen:
-            return attributes
+            return False
         view.set_flags(await mailbox.update_flags(
             unseen, frozenset([_SEEN]), 'add'))
-        if any(attr.name == b'FLAGS' for attr in attributes):
-            return attributes
-        return (*attributes, FetchAttribute(b'FLAGS'))
+        return True
 
     async def store(self, cmd: StoreCommand) -> Output:
         """STORE / UID STORE (§6.4.6). Expunged messages are reported as
@@ -419,9 +415,3 @@ async def _metas(mailbox: Mailbox, uids: Sequence[int]
         if isinstance(message, MessageMeta):
             yield message, None
 
-
-def _with_uid(attributes: tuple[FetchAttribute, ...]
-              ) -> tuple[FetchAttribute, ...]:
-    if any(attr.name == b'UID' for attr in attributes):
-        return attributes
-    return (FetchAttribute(b'UID'), *attributes)

@@ -58,6 +58,9 @@ class Discarded:
 
 Event = NeedData | Framed | LiteralRequest | LineTooLong | Discarded
 
+_NEED_DATA = NeedData()
+_DISCARDED = Discarded()
+
 
 class CommandFramer:
     """Incremental command framing with a per-line length limit.
@@ -137,7 +140,7 @@ class CommandFramer:
     def _step(self) -> Event | None:
         if self._rejected:
             self._rejected = False
-            return Discarded()
+            return _DISCARDED
         if self._skip_left:
             return self._skip()
         if self._literal_left:
@@ -145,7 +148,7 @@ class CommandFramer:
         was_discarding = self._discarding
         line = self._take_line()
         if line is None:
-            return NeedData()
+            return _NEED_DATA
         if isinstance(line, LineTooLong):
             return self._too_long(line, was_discarding)
         return self._line_done(line)
@@ -157,36 +160,36 @@ class CommandFramer:
         if was_discarding:
             if self._discarding:
                 return None
-            return Discarded()
+            return _DISCARDED
         return LineTooLong(head[:self.max_line])
 
     def _skip(self) -> Event | None:
         taken = min(self._skip_left, len(self._buf))
         del self._buf[:taken]
         self._skip_left -= taken
-        return NeedData() if self._skip_left else None
+        return _NEED_DATA if self._skip_left else None
 
     def _read_literal(self) -> Event | None:
         taken = min(self._literal_left, len(self._buf))
         self._parts.append(bytes(self._buf[:taken]))
         del self._buf[:taken]
         self._literal_left -= taken
-        return NeedData() if self._literal_left else None
+        return _NEED_DATA if self._literal_left else None
 
     def _line_done(self, line: bytes) -> Event | None:
-        match = _LITERAL_END.search(line)
+        match = _literal_end(line)
         if match is None:
             parts, self._parts = self._parts, []
             parts.append(_strip_eol(line))
             if self._discarding:
                 self._discarding = False
-                return Discarded()
+                return _DISCARDED
             return Framed(b''.join(parts))
         size, sync = int(match.group(1)), not match.group(2)
         if self._discarding:
             if sync:
                 self._discarding = False
-                return Discarded()
+                return _DISCARDED
             self._skip_left = size
             return None
         self._parts.append(line[:-1] if line.endswith(b'\r\n')
@@ -209,7 +212,7 @@ class CommandFramer:
             return None
         line = bytes(self._buf[:end + 1])
         del self._buf[:end + 1]
-        if len(_strip_eol(line)) > self.max_line:
+        if end - (line[-2:] == b'\r\n') > self.max_line:
             self._drained_tail = line[-32:]
             self._skip_trailing_literal()
             return LineTooLong(line[:self.max_line])
@@ -228,10 +231,18 @@ class CommandFramer:
         return LineTooLong(self._drained_head)
 
     def _skip_trailing_literal(self) -> None:
-        match = _LITERAL_END.search(self._drained_tail)
+        match = _literal_end(self._drained_tail)
         self._discarding = match is not None and bool(match.group(2))
         if match is not None and self._discarding:
             self._skip_left = int(match.group(1))
+
+
+def _literal_end(line: bytes) -> re.Match[bytes] | None:
+    """The literal announcement ending *line*, if any (most lines end
+    without one, which one look at their end tells)."""
+    if not line.endswith((b'}\r\n', b'}\n')):
+        return None
+    return _LITERAL_END.search(line)
 
 
 def _strip_eol(line: bytes) -> bytes:

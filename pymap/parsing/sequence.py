@@ -33,9 +33,14 @@ class SequenceSet:
         if match is None:
             raise scanner.error('sequence set')
         scanner.pos = match.end()
-        ranges = [cls._parse_range(part)
-                  for part in match.group(0).split(b',')]
-        return cls(tuple(ranges))
+        text = match.group(0)
+        if text.isdigit():  # one number, the commonest set
+            number = int(text)
+            if not 0 < number <= MAX_NUMBER:
+                raise ParseError('Expected non-zero number in range.')
+            return cls(((number, number),))
+        return cls(tuple(cls._parse_range(part)
+                         for part in text.split(b',')))
 
     @staticmethod
     def _parse_range(part: bytes) -> tuple[Bound, Bound]:
