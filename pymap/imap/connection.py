@@ -33,7 +33,12 @@ from pymap.parsing.commands import (
     LogoutCommand,
     StartTLSCommand,
 )
-from pymap.parsing.response import Response, render_list, render_string
+from pymap.parsing.response import (
+    Response,
+    render_list,
+    render_status,
+    render_string,
+)
 
 from .auth import login_credentials, sasl_exchange
 from .capabilities import PLAINTEXT_MECHANISMS, capabilities
@@ -170,8 +175,9 @@ class Connection:
             # has been sent (STARTTLS, LOGOUT).
             async for item in self._dispatch(command):
                 if isinstance(item, Done):
-                    await self._respond(Response(command.tag, b'OK',
-                                                 item.text, item.code))
+                    self._bad_streak = 0
+                    await self.stream.write(render_status(
+                        command.tag, b'OK', item.text, item.code))
                 else:
                     await self.stream.queue(item)
         except IMAPError as exc:

@@ -68,6 +68,8 @@ _HEAD = re.compile(rb'([^\x00-\x20\x7f-\xff(){%*"\\+]{1,64}) ([A-Za-z]+)'
 _SASL_NAME = re.compile(rb'[A-Za-z0-9_-]{1,20}')
 _BASE64 = re.compile(rb'[A-Za-z0-9+/]+={0,2}|=')
 _STORE_ITEM = re.compile(rb'([+-]?)FLAGS(\.SILENT)?', re.IGNORECASE)
+_STORE_MODES: dict[bytes, StoreMode] = {
+    b'': 'replace', b'+': 'add', b'-': 'remove'}
 
 
 def command_head(line: bytes) -> tuple[bytes, bytes | None]:
@@ -274,9 +276,7 @@ def _store_item(scanner: Scanner) -> tuple[StoreMode, bool]:
     if match is None:
         raise scanner.error('FLAGS, +FLAGS or -FLAGS')
     scanner.pos = match.end()
-    modes: dict[bytes, StoreMode] = {
-        b'': 'replace', b'+': 'add', b'-': 'remove'}
-    return modes[match.group(1)], match.group(2) is not None
+    return _STORE_MODES[match.group(1)], match.group(2) is not None
 
 
 def _copy_parser(cls: type[CopyCommand], uid: bool) -> Parser:

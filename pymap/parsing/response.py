@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pymap.mime.sexp import SExp
 
@@ -17,7 +18,7 @@ from .modutf7 import encode_modutf7
 
 __all__ = [
     'Response', 'render_astring', 'render_list', 'render_mailbox',
-    'render_nstring', 'render_sexp', 'render_string',
+    'render_nstring', 'render_sexp', 'render_status', 'render_string',
 ]
 
 _QUOTABLE = re.compile(rb'[\x01-\x09\x0b\x0c\x0e-\x7f]{0,1024}')
@@ -87,7 +88,20 @@ class Response:
     code: bytes | None = None
 
     def __bytes__(self) -> bytes:
-        code = b'[' + self.code + b'] ' if self.code else b''
-        text = self.text.encode('utf-8', 'replace').replace(b'\r', b' ') \
-            .replace(b'\n', b' ')
-        return b'%s %s %s%s\r\n' % (self.tag, self.status, code, text)
+        return render_status(self.tag, self.status, self.text, self.code)
+
+
+def render_status(tag: bytes, status: bytes, text: str,
+                  code: bytes | None = None) -> bytes:
+    """A status response line (RFC 3501 §7.1), as :class:`Response`
+    renders it, without making one."""
+    return tag + b' ' + status + _status_text(text, code)
+
+
+@lru_cache(maxsize=1024)
+def _status_text(text: str, code: bytes | None) -> bytes:
+    """The part after the status: most commands end with one of a few
+    texts, so each is encoded once."""
+    prefix = b' [' + code + b'] ' if code else b' '
+    return prefix + text.encode('utf-8', 'replace').replace(b'\r', b' ') \
+        .replace(b'\n', b' ') + b'\r\n'

@@ -71,8 +71,10 @@ class Scanner:
 
     def try_literal_bytes(self, exact: bytes) -> bool:
         """Consume *exact* (case-insensitively) if it is next."""
-        end = self.pos + len(exact)
-        if self.data[self.pos:end].upper() == exact.upper():
+        pos = self.pos
+        end = pos + len(exact)
+        if self.data.startswith(exact, pos) \
+                or self.data[pos:end].upper() == exact.upper():
             self.pos = end
             return True
         return False
@@ -84,7 +86,9 @@ class Scanner:
 
     def sp(self) -> None:
         """Consume exactly one space."""
-        self.expect(b' ')
+        if not self.data.startswith(b' ', self.pos):
+            raise self.error("' '")
+        self.pos += 1
 
     def end(self) -> None:
         """Fail unless the command has been fully consumed."""

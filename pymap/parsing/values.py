@@ -29,7 +29,10 @@ _DATE = re.compile(rb'([0-9]{1,2})-([A-Za-z]{3})-([0-9]{4})')
 _DATE_TIME = re.compile(rb'"([ 0-9][0-9])-([A-Za-z]{3})-([0-9]{4}) '
                         rb'([0-9]{2}):([0-9]{2}):([0-9]{2}) '
                         rb'([+-])([0-9]{2})([0-9]{2})"')
-_FLAG_ATOM = re.compile(rb'\\?[^\x00-\x20\x7f-\xff(){%*"\\\]]+')
+_FLAG_CHARS = rb'\\?[^\x00-\x20\x7f-\xff(){%*"\\\]]+'
+_FLAG_ATOM = re.compile(_FLAG_CHARS)
+#: A well-formed flag list, taken in one match.
+_FLAG_LIST = re.compile(rb'\((%s(?: %s)*)?\)' % (_FLAG_CHARS, _FLAG_CHARS))
 
 
 def parse_flag(scanner: Scanner, allow_recent: bool = False) -> Flag:
@@ -38,7 +41,10 @@ def parse_flag(scanner: Scanner, allow_recent: bool = False) -> Flag:
     if match is None:
         raise scanner.error('flag')
     scanner.pos = match.end()
-    flag = match.group(0)
+    return _canonical(match.group(0), allow_recent)
+
+
+def _canonical(flag: Flag, allow_recent: bool) -> Flag:
     if not flag.startswith(b'\\'):
         return flag
     canonical = SYSTEM_FLAGS.get(flag.upper(), flag)
@@ -49,7 +55,14 @@ def parse_flag(scanner: Scanner, allow_recent: bool = False) -> Flag:
 
 def parse_flag_list(scanner: Scanner) -> list[Flag]:
     """A parenthesized, possibly empty flag list."""
-    return scanner.paren_list(parse_flag)
+    match = _FLAG_LIST.match(scanner.data, scanner.pos)
+    if match is None:  # the item by item parse names what is wrong
+        return scanner.paren_list(parse_flag)
+    scanner.pos = match.end()
+    listed = match.group(1)
+    if listed is None:
+        return []
+    return [_canonical(flag, False) for flag in listed.split(b' ')]
 
 
 def parse_mailbox(scanner: Scanner) -> str:

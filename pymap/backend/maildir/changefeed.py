@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
+import select
 import struct
 import sys
 import weakref
@@ -87,7 +88,10 @@ class ChangeFeed:
         self._forks = _forks
         self._folders: OrderedDict[str, FolderFeed] = OrderedDict()
         self._by_watch: dict[int, tuple[FolderFeed, bool]] = {}
+        # Asking whether events wait costs less than a read that fails.
+        self._pending = select.poll()
         if self._fd >= 0:
+            self._pending.register(self._fd, select.POLLIN)
             weakref.finalize(self, os.close, self._fd)
 
     def folder(self, maildir: str) -> FolderFeed | None:
@@ -129,7 +133,7 @@ class ChangeFeed:
 
     def drain(self) -> None:
         """Counts the events the kernel queued so far (never blocks)."""
-        if not self._usable():
+        if not self._usable() or not self._pending.poll(0):
             return
         while True:
             try:
