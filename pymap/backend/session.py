@@ -47,6 +47,9 @@ from .uidset import render_uid_set
 __all__ = ['BaseSession']
 
 _SEEN = b'\\Seen'
+_NOOP_DONE = Done('NOOP completed.')
+_FETCH_DONE = Done('FETCH completed.')
+_STORE_DONE = Done('STORE completed.')
 _DELETED = b'\\Deleted'
 #: FETCH responses are sent in batches of about this many bytes.
 _BATCH_BYTES = 64 * 1024
@@ -159,7 +162,7 @@ class BaseSession(MailboxCommands):
 
     async def noop(self, cmd: NoOpCommand) -> Output:
         """NOOP (RFC 3501 §6.1.2): reports pending updates."""
-        for item in await self._after(cmd, Done('NOOP completed.')):
+        for item in await self._after(cmd, _NOOP_DONE):
             yield item
 
     async def check(self, cmd: CheckCommand) -> Output:
@@ -271,11 +274,11 @@ class BaseSession(MailboxCommands):
         if plan.sets_seen and not view.readonly \
                 and await self._mark_seen(mailbox, view, uids):
             plan = plan.with_flags()
-        missing = set(uids)
+        found = 0
         batch: list[bytes] = []
         size = 0
         async for uid, loaded in _loaded(mailbox, uids, plan.needs):
-            missing.discard(uid)
+            found += 1
             try:
                 response = plan.render(view.seq_of(uid), uid,
                                        view.flags_of(uid), loaded)
@@ -290,9 +293,10 @@ class BaseSession(MailboxCommands):
                 batch, size = [], 0
         if batch:
             yield b''.join(batch)
-        for item in await self._after(cmd, Done('FETCH completed.'),
+        for item in await self._after(cmd, _FETCH_DONE,
                                       allow_expunge=cmd.uid):
-            if isinstance(item, Done) and missing and not cmd.uid:
+            if isinstance(item, Done) and found < len(uids) \
+                    and not cmd.uid:
                 raise ExpungeIssued()
             yield item
 
@@ -322,7 +326,7 @@ class BaseSession(MailboxCommands):
             for uid in live:
                 if uid in changed:
                     yield view.fetch_flags(uid, with_uid=cmd.uid)
-        for item in await self._after(cmd, Done('STORE completed.'),
+        for item in await self._after(cmd, _STORE_DONE,
                                       allow_expunge=cmd.uid):
             if isinstance(item, Done) and len(changed) < len(uids) \
                     and not cmd.uid:
