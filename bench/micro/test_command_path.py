@@ -93,13 +93,6 @@ class _Client:
 
 
 @pytest.fixture
-def loop() -> Iterator[asyncio.AbstractEventLoop]:
-    loop = asyncio.new_event_loop()
-    yield loop
-    loop.close()
-
-
-@pytest.fixture
 def client(loop: asyncio.AbstractEventLoop) -> Iterator[_Client]:
     client = _Client(loop)
     task = loop.run_until_complete(_logged_in(client))
