@@ -31,6 +31,8 @@ MULTIAPPEND_FACTOR = 4
 _READ_SIZE = 65536
 #: Queued response bytes are sent once they reach this size.
 _SEND_SIZE = 65536
+#: At most this many queued pieces go to the event loop as they are.
+_GATHER_MAX = 8
 
 
 class ClientClosed(Exception):
@@ -117,23 +119,25 @@ class IMAPStream:
 
     async def write(self, data: bytes) -> None:
         """Sends the queued bytes and *data*, waiting when the client
-        reads slowly."""
+        reads slowly. They go out in one send, without being joined in
+        memory first where the event loop can gather them (uvloop)."""
         writer = self.writer
-        writer.write(self._take_queued(data))
+        writer.writelines(self._take_queued(data))
         transport = writer.transport
         # Nothing to wait for once the kernel took it all (most writes).
         if transport.get_write_buffer_size() or transport.is_closing():
             await writer.drain()
 
-    def _take_queued(self, data: bytes) -> bytes:
-        if self._queued:
-            self._queued.append(data)
-            data = b''.join(self._queued)
-            self._queued.clear()
-            self._queued_size = 0
+    def _take_queued(self, data: bytes) -> list[bytes]:
+        chunks = self._queued
+        chunks.append(data)
+        self._queued = []
+        self._queued_size = 0
+        if len(chunks) > _GATHER_MAX:  # many small ones: one copy is less
+            chunks = [b''.join(chunks)]
         if self.config.debug:
-            _log.debug('%s <- %r', id(self), data[:200])
-        return data
+            _log.debug('%s <- %r', id(self), chunks[0][:200])
+        return chunks
 
     @contextlib.contextmanager
     def sending_at_once(self) -> Iterator[None]:
@@ -244,7 +248,7 @@ class IMAPStream:
         """Sends a last response and closes the transport, which ends any
         read in progress."""
         if not self.writer.is_closing():
-            self.writer.write(self._take_queued(farewell))
+            self.writer.writelines(self._take_queued(farewell))
             self.writer.close()
 
     async def close(self) -> None:

@@ -16,6 +16,7 @@ import os
 import socket
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pymap.interfaces.storage import FlagSet
 
@@ -81,9 +82,11 @@ def filename(base: str, letters: str) -> str:
     return base + _INFO + letters
 
 
+@lru_cache(maxsize=4096)
 def base_sizes(base: str) -> tuple[int | None, int | None]:
     """The ``S=`` (file size) and ``W=`` (CRLF size) fields of a base
-    name, where present."""
+    name, where present (kept for the names read lately: a FETCH of a
+    body asks for them each time)."""
     size = vsize = None
     for field in base.split(',')[1:]:
         key, _, value = field.partition('=')
