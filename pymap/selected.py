@@ -111,6 +111,8 @@ class SelectedView:
         responses, in the order RFC 3501 §7 expects them. *new_recent* are
         the UIDs this session claimed as ``\\Recent``."""
         moved = snapshot.modseq != self.modseq
+        if not moved and not (allow_expunge and self.ghosts):
+            return []  # most commands: nothing changed, nothing held back
         touched = self._touched(snapshot) if moved else ()
         self._find_ghosts(snapshot, touched)
         responses = self._expunge_ghosts() if allow_expunge else []
