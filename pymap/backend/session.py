@@ -17,7 +17,6 @@ from pymap.interfaces.storage import (
     MailboxSet,
     MessageMeta,
     NewMessage,
-    StoredMessage,
 )
 from pymap.parsing.commands import (
     AppendCommand,
@@ -38,7 +37,8 @@ from pymap.search import SearchContext, SearchQuery
 from pymap.selected import SelectedView, render_flags
 
 from .command_end import command_end
-from .fetch import Loaded, Needs, command_plan
+from .fetch import command_plan
+from .fetch_responses import FetchResponses
 from .mailboxes import MailboxCommands
 from .names import check_name
 from .summaries import load_summaries
@@ -51,8 +51,6 @@ _NOOP_DONE = Done('NOOP completed.')
 _FETCH_DONE = Done('FETCH completed.')
 _STORE_DONE = Done('STORE completed.')
 _DELETED = b'\\Deleted'
-#: FETCH responses are sent in batches of about this many bytes.
-_BATCH_BYTES = 64 * 1024
 _SYSTEM_FLAGS = (b'\\Answered', b'\\Flagged', b'\\Deleted', b'\\Seen',
                  b'\\Draft')
 
@@ -274,28 +272,17 @@ class BaseSession(MailboxCommands):
         if plan.sets_seen and not view.readonly \
                 and await self._mark_seen(mailbox, view, uids):
             plan = plan.with_flags()
-        found = 0
-        batch: list[bytes] = []
-        size = 0
-        async for uid, loaded in _loaded(mailbox, uids, plan.needs):
-            found += 1
-            try:
-                response = plan.render(view.seq_of(uid), uid,
-                                       view.flags_of(uid), loaded)
-            except IMAPError:  # the responses so far go out before it
-                if batch:
-                    yield b''.join(batch)
-                raise
-            batch.append(response)
-            size += len(response)
-            if size >= _BATCH_BYTES:
-                yield b''.join(batch)
-                batch, size = [], 0
-        if batch:
-            yield b''.join(batch)
+        responses = FetchResponses(plan, view)
+        try:
+            async for batch in responses.rendered(mailbox, uids):
+                yield batch
+        except IMAPError:  # the responses so far go out before it
+            if rest := responses.take():
+                yield rest
+            raise
         for item in await self._after(cmd, _FETCH_DONE,
                                       allow_expunge=cmd.uid):
-            if isinstance(item, Done) and found < len(uids) \
+            if isinstance(item, Done) and responses.count < len(uids) \
                     and not cmd.uid:
                 raise ExpungeIssued()
             yield item
@@ -387,29 +374,6 @@ class BaseSession(MailboxCommands):
 class _BadSequence(IMAPError):
     status = b'BAD'
     default_text = 'Invalid sequence set.'
-
-
-async def _loaded(mailbox: Mailbox, uids: Sequence[int], needs: Needs
-                  ) -> AsyncIterator[tuple[int, Loaded]]:
-    """The messages of *uids*, loaded one at a time as far as *needs*
-    says; messages expunged meanwhile are left out either way."""
-    if needs is Needs.VIEW:
-        present = (await mailbox.snapshot()).flags
-        nothing = Loaded()
-        for uid in uids:
-            if uid in present:
-                yield uid, nothing
-    elif needs is Needs.META:
-        async for meta, _ in _metas(mailbox, uids):
-            yield meta.uid, Loaded(meta)
-    elif needs is Needs.SUMMARY:
-        async for meta, summary in load_summaries(mailbox, uids):
-            yield meta.uid, Loaded(meta, summary)
-    else:
-        async for message in mailbox.load(uids, True):
-            if isinstance(message, StoredMessage):
-                yield message.meta.uid, Loaded(message.meta,
-                                               content=message.content)
 
 
 async def _metas(mailbox: Mailbox, uids: Sequence[int]

@@ -76,6 +76,10 @@ class MessageSummary:
     folded_values: tuple[str, ...] = field(repr=False)
     _lines: tuple[tuple[bytes, bytes], ...] = field(init=False, repr=False)
     _values: dict[bytes, tuple[str, ...]] = field(init=False, repr=False)
+    #: The header section asked for last, by its text and names: a client
+    #: asks every message for the same fields, command after command.
+    _picked: tuple[tuple[str, Collection[bytes]], bytes] | None = field(
+        init=False, repr=False, default=None)
     fields: InitVar[HeaderFields | None] = None
 
     def __post_init__(self, parsed: HeaderFields | None) -> None:
@@ -128,13 +132,19 @@ class MessageSummary:
         """
         if text == "HEADER":
             return self.header
+        asked = (text, names)
+        picked = self._picked
+        if picked is not None and picked[0] == asked:
+            return picked[1]
         if text not in HEADER_TEXTS:
             raise ValueError(f"not a header section text: {text!r}")
         exclude = text == "HEADER.FIELDS.NOT"
         chosen = [lines for key, lines in self._lines
                   if (key in names) != exclude]
         chosen.append(CRLF)
-        return b"".join(chosen)
+        section = b"".join(chosen)
+        object.__setattr__(self, "_picked", (asked, section))
+        return section
 
     def values_of(self, name: bytes) -> tuple[str, ...]:
         """The case-folded decoded values of the header fields called
@@ -155,8 +165,9 @@ class MessageSummary:
         bounded in size."""
         strings = sum(sys.getsizeof(value) for value in self.folded_values)
         lines = sum(len(lines) + 3 * _OBJECT for _, lines in self._lines)
+        # The header section asked for last is at most the header again.
         return (
-            len(self.header) + len(self.envelope) + len(self.body)
+            2 * len(self.header) + len(self.envelope) + len(self.body)
             + len(self.body_structure) + sys.getsizeof(self.folded_text)
             + strings + lines + sys.getsizeof(self._values)
             + 12 * _OBJECT + _SLOT * len(self.folded_values)

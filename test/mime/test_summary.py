@@ -105,3 +105,17 @@ def test_footprint_counts_the_text() -> None:
     large = MessageContent.parse(
         b"Subject: a\r\n\r\n" + b"word " * 10_000).summary
     assert large.footprint - small.footprint >= 50_000
+
+
+def test_header_sections_asked_again_and_in_turn_stay_right() -> None:
+    content = load("04-mixed-base64-rfc2231.eml")
+    summary = MessageSummary.derive(content)
+    subject, addresses = frozenset({b"subject"}), frozenset({b"from", b"to"})
+    asked = [("HEADER.FIELDS", subject), ("HEADER.FIELDS", subject),
+             ("HEADER.FIELDS.NOT", subject), ("HEADER.FIELDS", addresses),
+             ("HEADER.FIELDS", subject), ("HEADER.FIELDS.NOT", subject)]
+    answers = {summary.header_section(text, names) for text, names in asked}
+    for text, names in asked:
+        assert summary.header_section(text, names) \
+            == content.section((), text, names)
+    assert len(answers) == 3

@@ -1,0 +1,89 @@
+"""The untagged FETCH responses of one command (RFC 3501 §7.4.2): each
+message loaded as far as its :class:`~.fetch.FetchPlan` needs, rendered,
+and gathered into sends of about :data:`BATCH_BYTES`.
+
+Messages come one at a time from the backend's iterator and are rendered
+as they come; only full batches leave this module's generator, so a
+message costs one step of the backend's iterator and no more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+
+from pymap.interfaces.storage import Mailbox, MessageMeta, StoredMessage
+from pymap.selected import SelectedView
+
+from .fetch import FetchPlan, Loaded, Needs
+from .summaries import load_summaries
+
+__all__ = ['BATCH_BYTES', 'FetchResponses']
+
+#: Untagged responses are sent once they reach about this size.
+BATCH_BYTES = 64 * 1024
+
+
+class FetchResponses:
+    """Renders the messages of one FETCH command for a session's view.
+
+    Attributes:
+        count: How many messages were rendered so far (the rest were
+            expunged meanwhile).
+    """
+
+    __slots__ = ('_batch', '_plan', '_size', '_view', 'count')
+
+    def __init__(self, plan: FetchPlan, view: SelectedView) -> None:
+        self._plan = plan
+        self._view = view
+        self._batch: list[bytes] = []
+        self._size = 0
+        self.count = 0
+
+    async def rendered(self, mailbox: Mailbox, uids: Sequence[int]
+                       ) -> AsyncIterator[bytes]:
+        """The responses for the messages of *uids* that still exist, in
+        batches. A rendering error (an :exc:`~pymap.exceptions.IMAPError`)
+        leaves the responses before it in :meth:`take`."""
+        add = self._add
+        needs = self._plan.needs
+        if needs is Needs.VIEW:
+            present = (await mailbox.snapshot()).flags
+            nothing = Loaded()
+            for uid in uids:
+                if uid in present and (full := add(uid, nothing)):
+                    yield full
+        elif needs is Needs.META:
+            async for meta in mailbox.load(uids, False):
+                if isinstance(meta, MessageMeta) \
+                        and (full := add(meta.uid, Loaded(meta))):
+                    yield full
+        elif needs is Needs.SUMMARY:
+            async for meta, summary in load_summaries(mailbox, uids):
+                if full := add(meta.uid, Loaded(meta, summary)):
+                    yield full
+        else:
+            async for message in mailbox.load(uids, True):
+                if isinstance(message, StoredMessage) and (full := add(
+                        message.meta.uid,
+                        Loaded(message.meta, content=message.content))):
+                    yield full
+        if rest := self.take():
+            yield rest
+
+    def take(self) -> bytes:
+        """The responses rendered and not yet taken."""
+        batch, self._batch, self._size = self._batch, [], 0
+        return b''.join(batch)
+
+    def _add(self, uid: int, loaded: Loaded) -> bytes:
+        """Renders a message; a full batch when it completes one."""
+        view = self._view
+        response = self._plan.render(view.seq_of(uid), uid,
+                                     view.flags_of(uid), loaded)
+        self.count += 1
+        self._batch.append(response)
+        self._size += len(response)
+        if self._size >= BATCH_BYTES:
+            return self.take()
+        return b''
