@@ -22,10 +22,14 @@ __all__ = ['at_command_end', 'command_end']
 _at_end: ContextVar[bool] = ContextVar('_at_end', default=False)
 
 
-class command_end:
-    """Marks the snapshot taken inside as the one ending the command
-    (a context manager entered once per command, so a plain class rather
-    than a generator)."""
+def command_end() -> _CommandEnd:
+    """Marks the snapshot taken inside as the one ending the command."""
+    return _CommandEnd()
+
+
+class _CommandEnd:
+    """The context manager of :func:`command_end`: entered once per
+    command, so a plain class rather than a generator."""
 
     __slots__ = ('_token',)
 
