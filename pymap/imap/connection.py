@@ -154,8 +154,13 @@ class Connection:
         self.stream.shutdown(_SHUTDOWN_BYE)
 
     async def _respond(self, response: Response) -> None:
-        await self.stream.write(bytes(response))
-        if response.status != b'BAD':
+        await self._send_status(bytes(response), response.status)
+
+    async def _send_status(self, line: bytes, status: bytes) -> None:
+        """Sends a rendered status response, counting BAD ones in a row
+        (too many end the connection)."""
+        await self.stream.write(line)
+        if status != b'BAD':
             self._bad_streak = 0
             return
         self._bad_streak += 1
@@ -175,9 +180,8 @@ class Connection:
             # has been sent (STARTTLS, LOGOUT).
             async for item in self._dispatch(command):
                 if isinstance(item, Done):
-                    self._bad_streak = 0
-                    await self.stream.write(render_status(
-                        command.tag, b'OK', item.text, item.code))
+                    await self._send_status(render_status(
+                        command.tag, b'OK', item.text, item.code), b'OK')
                 else:
                     await self.stream.queue(item)
         except IMAPError as exc:
