@@ -6,6 +6,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,6 +33,7 @@ def workers(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
          str(port), '--no-admin', '--workers', str(WORKERS), 'maildir',
          str(users)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_for_port(port, proc)
+    _wait_for_children(proc.pid, WORKERS)
     yield proc, port
     if proc.poll() is None:
         proc.kill()
@@ -41,6 +43,15 @@ def workers(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
 def _children(pid: int) -> set[int]:
     path = Path(f'/proc/{pid}/task/{pid}/children')
     return {int(child) for child in path.read_text().split()}
+
+
+def _wait_for_children(pid: int, count: int, timeout: float = 30.0) -> None:
+    """Returns once *pid* has forked *count* workers (the listening socket
+    accepts connections before the last of them is forked), or after
+    *timeout* seconds, leaving the test to report the shortfall."""
+    deadline = time.monotonic() + timeout
+    while len(_children(pid)) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def _login_select(port: int) -> RawClient:
