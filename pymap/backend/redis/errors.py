@@ -17,6 +17,7 @@ from redis.exceptions import (
     ClusterError,
     ConnectionError,
     MasterDownError,
+    OutOfMemoryError,
     ReadOnlyError,
     RedisClusterException,
     ResponseError,
@@ -41,12 +42,13 @@ UNAVAILABLE: tuple[type[Exception], ...] = (
     TryAgainError, MasterDownError, ReadOnlyError, OSError)
 
 #: Server replies that are transient although they arrive as errors:
-#: persistence failing (MISCONF) and out of memory (OOM).
+#: persistence failing (MISCONF) and out of memory (OOM; redis-py's
+#: cluster client strips the word and raises OutOfMemoryError).
 _TRANSIENT_REPLIES = ('MISCONF', 'OOM')
 
 
 def _transient(exc: Exception) -> bool:
-    if isinstance(exc, UNAVAILABLE):
+    if isinstance(exc, (*UNAVAILABLE, OutOfMemoryError)):
         return True
     return isinstance(exc, ResponseError) \
         and str(exc).startswith(_TRANSIENT_REPLIES)

@@ -21,13 +21,10 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-from .connection import (
-    ConnectionSettings,
-    RedisClient,
-    connect_node,
-    node_addresses,
-)
-from .errors import UNAVAILABLE, stop_if_cancelled
+from redis.exceptions import ConnectionError
+
+from .connection import ConnectionSettings, RedisClient, node_addresses
+from .errors import UNAVAILABLE
 from .namecache import NAMES, NameCache
 from .snapshotcache import SnapshotCache
 
@@ -38,9 +35,12 @@ _log = logging.getLogger(__name__)
 #: Reconnection back-off bounds, in seconds.
 _MIN_DELAY = 0.05
 _MAX_DELAY = 1.0
-#: How long one read of the subscription may block, so that health checks
-#: (PING) run on a quiet connection.
-_READ_TIMEOUT = 5.0
+#: Seconds of quiet after which the subscription is checked with PING
+#: (a connection that died without a word is found by the reply's
+#: timeout).
+_PING_INTERVAL = 5.0
+#: The type of a published message on a subscribed connection (RESP2).
+_MESSAGE = b'message'
 #: Seconds :meth:`Notifier.close` waits for the listener to stop.
 _CLOSE_TIMEOUT = 2.0
 
@@ -59,7 +59,7 @@ class Notifier:
     def __init__(self, settings: ConnectionSettings, client: RedisClient,
                  channel: str, snapshots: SnapshotCache,
                  names: NameCache) -> None:
-        self._settings = settings
+        self._dialer = settings.dialer()
         self._client = client
         self._channel = channel
         self._snapshots = snapshots
@@ -67,8 +67,20 @@ class Notifier:
         self._waiters: dict[str, set[asyncio.Event]] = {}
         self._task: asyncio.Task[None] | None = None
         self._delay = _MIN_DELAY
-        #: Whether the subscription is live right now (for health).
-        self.connected = False
+        self._live = asyncio.Event()
+
+    @property
+    def connected(self) -> bool:
+        """Whether the subscription is live right now."""
+        return self._live.is_set()
+
+    async def subscribed(self, timeout: float) -> bool:
+        """Whether the subscription is live, waiting up to *timeout*
+        seconds for it to be (for health checks right after a start)."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout):
+                await self._live.wait()
+        return self.connected
 
     def start(self) -> None:
         """Starts listening in the background; it reconnects by itself."""
@@ -81,7 +93,7 @@ class Notifier:
         if task is not None:
             task.cancel()
             await asyncio.wait({task}, timeout=_CLOSE_TIMEOUT)
-        self.connected = False
+        self._live.clear()
 
     @contextlib.contextmanager
     def watch(self, namespace: str) -> Iterator[asyncio.Event]:
@@ -117,38 +129,41 @@ class Notifier:
                     if self.connected:
                         _log.warning('notifications interrupted: %s', exc)
                 finally:
-                    self.connected = False
+                    self._live.clear()
                     self._snapshots.unsubscribed()
                     self._names.unsubscribed()
                 await asyncio.sleep(self._delay)
                 self._delay = min(self._delay * 2, _MAX_DELAY)
 
     async def _listen(self, address: tuple[str, int] | None) -> None:
-        client = connect_node(self._settings, address)
+        wire = await self._dialer.open(address, self._pushed)
         try:
-            async with client.pubsub() as pubsub:
-                await pubsub.subscribe(self._channel)
-                while True:
-                    message = await pubsub.get_message(
-                        timeout=_READ_TIMEOUT)
-                    stop_if_cancelled()
-                    if message is not None:
-                        self._handle(message)
+            await wire.call('SUBSCRIBE', self._channel)
+            self._subscribed()
+            while True:
+                done, _ = await asyncio.wait({wire.lost},
+                                             timeout=_PING_INTERVAL)
+                if done:
+                    raise wire.failure or ConnectionError()
+                await wire.call('PING')
         finally:
-            await client.aclose()
+            wire.close()
 
-    def _handle(self, message: dict[str, Any]) -> None:
-        if message['type'] == 'subscribe':
-            self.connected = True
-            self._snapshots.subscribed()
-            self._names.subscribed()
-            self._delay = _MIN_DELAY
-            self._wake_all()
-        elif message['type'] == 'message':
-            data: bytes = message['data']
-            namespace, _, what = data.decode('utf-8', 'replace') \
-                .rpartition(' ')
-            if what == NAMES:
-                self._names.changed(namespace)
-            elif self._snapshots.announced(namespace, what):
-                self.wake(namespace)
+    def _subscribed(self) -> None:
+        self._live.set()
+        self._snapshots.subscribed()
+        self._names.subscribed()
+        self._delay = _MIN_DELAY
+        self._wake_all()
+
+    def _pushed(self, reply: Any) -> bool:
+        """Takes a published message; other replies answer commands."""
+        if type(reply) is not list or reply[0] != _MESSAGE:
+            return False
+        namespace, _, what = reply[2].decode('utf-8', 'replace') \
+            .rpartition(' ')
+        if what == NAMES:
+            self._names.changed(namespace)
+        elif self._snapshots.announced(namespace, what):
+            self.wake(namespace)
+        return True
