@@ -93,7 +93,7 @@ class RedisBackend:
 
     @property
     def client(self) -> RedisClient:
-        """The process's one Redis client (one connection pool)."""
+        """The process's one Redis client."""
         return self._context.client
 
     @property

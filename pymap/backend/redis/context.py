@@ -1,5 +1,5 @@
 """What every mailbox and mailbox set of one process shares: the one
-client (and so the one connection pool), the scripts, the notification
+client (and so the one command connection), the scripts, the notification
 listener, the snapshot and name caches, the summary cache and the claims
 of ``\\Recent`` under way."""
 
