@@ -36,12 +36,16 @@ _ERRORS: dict[str, type[RedisError]] = {
     'NOPERM': NoPermissionError,
 }
 
+#: Arguments shorter than this are formatted into one piece with their
+#: framing; longer ones (message contents) are joined without that copy.
+_COPY_LIMIT = 4096
+
 
 def _encoded(arg: object) -> bytes:
-    if isinstance(arg, bytes):
-        return arg
     if isinstance(arg, str):
         return arg.encode('utf-8')
+    if isinstance(arg, bytes):
+        return arg
     if isinstance(arg, int) and not isinstance(arg, bool):
         return b'%d' % arg
     if isinstance(arg, float):
@@ -61,7 +65,10 @@ def pack(args: Sequence[object]) -> bytes:
     parts = [b'*%d\r\n' % len(args)]
     for arg in args:
         data = _encoded(arg)
-        parts += (b'$%d\r\n' % len(data), data, b'\r\n')
+        if len(data) < _COPY_LIMIT:
+            parts.append(b'$%d\r\n%s\r\n' % (len(data), data))
+        else:
+            parts += (b'$%d\r\n' % len(data), data, b'\r\n')
     return b''.join(parts)
 
 

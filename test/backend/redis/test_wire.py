@@ -43,6 +43,9 @@ def test_pack_encodes_like_redis_py() -> None:
     assert pack(('SET', b'k\r\n', 'ü', 7, 1.5)) == (
         b'*5\r\n$3\r\nSET\r\n$3\r\nk\r\n\r\n$2\r\n\xc3\xbc\r\n'
         b'$1\r\n7\r\n$3\r\n1.5\r\n')
+    content = b'x' * 100_000
+    assert pack(('SET', 'k', content)) == \
+        b'*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$100000\r\n' + content + b'\r\n'
     with pytest.raises(DataError):
         pack(('SET', 'k', None))
     with pytest.raises(DataError):
