@@ -14,6 +14,8 @@ import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from pymap.backend.redis.resp import pack
+
 __all__ = ['RedisCluster', 'RedisServer', 'free_port', 'redis_command']
 
 #: Seconds to wait for a server to start, load or stop.
@@ -48,12 +50,8 @@ def free_port(bus: bool = False) -> int:
 def redis_command(port: int, *args: str, timeout: float = 2.0) -> bytes:
     """Sends one command and returns the first reply line (or the bulk
     string's content); raises :exc:`OSError` when nobody answers."""
-    parts = [b'*%d\r\n' % len(args)]
-    for arg in args:
-        data = arg.encode()
-        parts.append(b'$%d\r\n%s\r\n' % (len(data), data))
     with socket.create_connection(('127.0.0.1', port), timeout) as sock:
-        sock.sendall(b''.join(parts))
+        sock.sendall(pack(args))
         reply = b''
         while b'\r\n' not in reply:
             chunk = sock.recv(65536)
