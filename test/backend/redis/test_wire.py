@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import trustme
+from redis.asyncio import Connection
 from redis.exceptions import (
     AuthenticationError,
     BusyLoadingError,
@@ -50,6 +51,13 @@ def test_pack_encodes_like_redis_py() -> None:
         pack(('SET', 'k', None))
     with pytest.raises(DataError):
         pack(('SET', 'k', True))
+
+
+@pytest.mark.parametrize('value', [2 ** 70, -3, 1e20, 0.1, 'ü', b'\xff',
+                                   memoryview(b'ab')])
+def test_pack_matches_redis_py_packer(value: object) -> None:
+    packed_by_redis_py = b''.join(Connection().pack_command('SET', 'k', value))
+    assert pack(('SET', 'k', value)) == packed_by_redis_py
 
 
 def test_error_replies_keep_their_message() -> None:
