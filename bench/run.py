@@ -5,7 +5,7 @@ server pinned to CPU 0 and the client to CPU 1, and writes the medians to
 
     python bench/run.py [--rounds 2] [--duration 5] [--servers ...]
         [--old-pymap /path/to/venv/bin/pymap] [--redis-url URL]
-        [--scenarios fetch-body,store]
+        [--scenarios fetch-body,store] [--idle-rounds 50]
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ from servers import (
 )
 
 SCENARIOS = ('append', 'fetch-headers', 'fetch-body', 'search-subject',
-             'search-body', 'store', 'concurrent', 'idle-fanout')
+             'search-body', 'store', 'concurrent', 'idle-fanout',
+             'idle-fanout p50')
 Results = dict[str, dict[str, list[float]]]
 #: The part of doc/performance.md this script writes; the rest is prose.
 BEGIN = '<!-- bench/run.py: begin -->'
@@ -47,6 +48,8 @@ def _measure(server: Server, args: argparse.Namespace) -> dict[str, float]:
             '--rss-pid', str(server.pid), '--rss-tree', '--server-cpu', '0']
     if args.scenarios:
         argv += ['--scenarios', args.scenarios]
+    if args.idle_rounds:
+        argv += ['--idle-rounds', str(args.idle_rounds)]
     if shutil.which('taskset'):
         argv = ['taskset', '-c', '1', *argv]
     result = subprocess.run(argv, capture_output=True, text=True,
@@ -60,6 +63,7 @@ def _measure(server: Server, args: argparse.Namespace) -> dict[str, float]:
         scenario = entry.get('scenario')
         if scenario == 'idle-fanout':
             values[scenario] = entry['p99_ms']
+            values['idle-fanout p50'] = entry['fanout_p50_ms']
         elif scenario:
             values[scenario] = entry['ops_s']
         if 'rss_peak_kb' in entry:
@@ -128,13 +132,17 @@ def _write(results: Results, args: argparse.Namespace) -> None:
     machine = (f'{os.cpu_count()} cores, {_memory_gib()} GiB, '
                f'{platform.machine()}, Python {platform.python_version()}, '
                f'Linux {platform.release()}')
+    idle_rounds = args.idle_rounds or "the yardstick's default of 10"
     text = f'''{BEGIN}
 Measured on {date.today().isoformat()} by `bench/run.py` ({machine}):
 server pinned to CPU 0, the yardstick client to CPU 1, medians of
 {args.rounds} alternating rounds of {args.duration} s per scenario.
 Throughput is operations per second (messages per second for append and
 fetch-headers, sessions per second for concurrent); idle-fanout is the p99
-latency in ms; peak memory is the server's peak RSS in MiB.
+latency in ms of every session's wait for a new message over
+{idle_rounds} deliveries, and idle-fanout p50 the median over those
+deliveries of the last session's wait; peak memory is the server's peak
+RSS in MiB.
 
 {_table(results)}
 {END}'''
@@ -154,6 +162,9 @@ def main() -> None:
                              "pymap==0.36.7")
     parser.add_argument('--redis-url', metavar='URL',
                         help='a Redis for the redis backend')
+    parser.add_argument('--idle-rounds', type=int, metavar='N',
+                        help='deliveries in the idle-fanout scenario '
+                             "(default: the yardstick's, 10)")
     parser.add_argument('--scenarios', metavar='LIST',
                         help='only these yardstick scenarios (comma '
                              'separated); the table is printed, and '
