@@ -8,7 +8,6 @@ snapshot the cache vouches for costs no round trip (doc/redis.md)."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import datetime
@@ -27,6 +26,7 @@ from pymap.interfaces.storage import (
 )
 from pymap.mime import MessageContent, MessageSummary
 
+from ..idle import wait_quietly
 from ..summaries import cached_summaries
 from .connection import as_bytes
 from .context import StoreContext
@@ -326,19 +326,20 @@ class RedisMailbox:
         really moved (or after *timeout*). While Redis is away it keeps
         waiting: the listener wakes every waiter when it resubscribes."""
         stop_if_cancelled()
-        with contextlib.suppress(TimeoutError), \
-                self._context.notifier.watch(self.namespace) as changed:
-            # asyncio.timeout, unlike wait_for on Python 3.11, never loses
-            # the cancellation that ends IDLE; stop_if_cancelled catches
-            # one lost inside the Redis client.
-            async with asyncio.timeout(timeout):
-                while True:
-                    changed.clear()  # before reading: no wake-up is lost
-                    moved = await self._moved(modseq)
-                    stop_if_cancelled()
-                    if moved:
-                        return
-                    await changed.wait()
+        with self._context.notifier.watch(self.namespace) as changed:
+            await wait_quietly(self._until_moved(modseq, changed), timeout)
+
+    async def _until_moved(self, modseq: int,
+                           changed: asyncio.Event) -> None:
+        while True:
+            changed.clear()  # before reading: no wake-up is lost
+            moved = await self._moved(modseq)
+            # Catches a cancellation (the end of IDLE) lost inside the
+            # Redis client.
+            stop_if_cancelled()
+            if moved:
+                return
+            await changed.wait()
 
     async def _moved(self, modseq: int) -> bool:
         fresh = self._context.snapshots.fresh(self.namespace)

@@ -9,6 +9,7 @@ wait for that first."""
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import time
 
@@ -98,3 +99,17 @@ async def test_wait_without_change_times_out(
     start = time.monotonic()
     await inbox.wait_for_change(modseq, 5.0)
     assert time.monotonic() - start < 1.0
+
+
+async def test_an_unlimited_wait_arms_no_timer(pair: Pair) -> None:
+    inbox, other = await inboxes(pair)
+    modseq = (await inbox.snapshot()).modseq
+    loop = asyncio.get_running_loop()
+    waiter = asyncio.create_task(inbox.wait_for_change(modseq, math.inf))
+    await asyncio.sleep(0.05)
+    assert not waiter.done()
+    scheduled = loop._scheduled  # type: ignore[attr-defined]
+    assert not [timer for timer in scheduled
+                if math.isinf(timer.when()) and not timer.cancelled()]
+    await other.append([message(1)])
+    await asyncio.wait_for(waiter, 2.0)
