@@ -10,7 +10,8 @@ import asyncio
 import contextlib
 import functools
 import logging
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine
+from types import TracebackType
 from typing import Any, ParamSpec, TypeVar
 
 from redis.exceptions import (
@@ -54,17 +55,27 @@ def _transient(exc: Exception) -> bool:
         and str(exc).startswith(_TRANSIENT_REPLIES)
 
 
-@contextlib.contextmanager
-def translated() -> Iterator[None]:
+class _Translated(contextlib.AbstractContextManager[None]):
+    """See :func:`translated`. A class rather than a generator: it wraps
+    every Redis call of a session, and a generator-based context manager
+    costs a generator per use. It keeps no state, so one serves every
+    use."""
+
+    def __exit__(self, exc_type: type[BaseException] | None,
+                 exc: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        if isinstance(exc, Exception) and _transient(exc):
+            _log.warning('redis unavailable: %s', exc)
+            raise TemporaryFailure() from exc
+
+
+_TRANSLATED = _Translated()
+
+
+def translated() -> contextlib.AbstractContextManager[None]:
     """Turns transient Redis errors raised inside into
     :exc:`TemporaryFailure`; anything else is a bug and passes through."""
-    try:
-        yield
-    except Exception as exc:
-        if not _transient(exc):
-            raise
-        _log.warning('redis unavailable: %s', exc)
-        raise TemporaryFailure() from exc
+    return _TRANSLATED
 
 
 def guarded(fn: Callable[_P, Coroutine[Any, Any, _T]]
@@ -72,7 +83,7 @@ def guarded(fn: Callable[_P, Coroutine[Any, Any, _T]]
     """Decorates a coroutine function with :func:`translated`."""
     @functools.wraps(fn)
     async def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _T:
-        with translated():
+        with _TRANSLATED:
             return await fn(*args, **kwargs)
     return wrapper
 

@@ -128,15 +128,18 @@ class RedisMailbox:
         reading.done(description)
         self._context.notifier.wake(self.namespace)
 
-    @guarded
     async def snapshot(self) -> MailboxSnapshot:
         """The cached snapshot when the cache vouches for it, else one
         round trip: unchanged, incremental from the cached snapshot
         through the change log, or full."""
-        cache = self._context.snapshots
-        fresh = cache.fresh(self.namespace)
+        fresh = self._context.snapshots.fresh(self.namespace)
         if fresh is not None:
             return fresh
+        return await self._read_snapshot()
+
+    @guarded
+    async def _read_snapshot(self) -> MailboxSnapshot:
+        cache = self._context.snapshots
         with cache.reading(self.namespace) as reading:
             reply = await self._context.scripts.snapshot(
                 self._context.client,
@@ -302,7 +305,6 @@ class RedisMailbox:
             uids)
         return [int(uid) for uid in removed]
 
-    @guarded
     async def claim_recent(self, up_to_uid: int) -> int:
         """Raises the mark in Redis; not when the cached snapshot shows it
         at *up_to_uid* already, or another session's claim under way will
@@ -314,6 +316,7 @@ class RedisMailbox:
         return await self._context.claims.claim(
             self.namespace, up_to_uid, lambda: self._raise_mark(up_to_uid))
 
+    @guarded
     async def _raise_mark(self, up_to_uid: int) -> int:
         old = int(self._found(await self._context.scripts.claim_recent(
             self._context.client, [self._keys.meta],
@@ -331,20 +334,22 @@ class RedisMailbox:
 
     async def _until_moved(self, modseq: int,
                            changed: asyncio.Event) -> None:
+        cache = self._context.snapshots
         while True:
             changed.clear()  # before reading: no wake-up is lost
-            moved = await self._moved(modseq)
-            # Catches a cancellation (the end of IDLE) lost inside the
-            # Redis client.
-            stop_if_cancelled()
+            fresh = cache.fresh(self.namespace)
+            if fresh is not None:  # any later change will be announced
+                moved = fresh.modseq != modseq
+            else:
+                moved = await self._read_moved(modseq)
+                # Catches a cancellation (the end of IDLE) lost inside
+                # the Redis client.
+                stop_if_cancelled()
             if moved:
                 return
             await changed.wait()
 
-    async def _moved(self, modseq: int) -> bool:
-        fresh = self._context.snapshots.fresh(self.namespace)
-        if fresh is not None:  # any later change will be announced
-            return fresh.modseq != modseq
+    async def _read_moved(self, modseq: int) -> bool:
         try:
             current = await self._context.client.hget(self._keys.meta,
                                                       'modseq')

@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterator
 from typing import Any
 
 from redis.exceptions import ConnectionError
@@ -44,6 +43,33 @@ _MESSAGE = b'message'
 #: Seconds :meth:`Notifier.close` waits for the listener to stop.
 _CLOSE_TIMEOUT = 2.0
 
+#: Waiters by mailbox namespace.
+_Waiters = dict[str, set[asyncio.Event]]
+
+
+class _Watch:
+    """A waiter registered while the context is entered (see
+    :meth:`Notifier.watch`). A class rather than a generator: every session
+    in IDLE enters one again after each change."""
+
+    __slots__ = ('_event', '_namespace', '_waiters')
+
+    def __init__(self, waiters: _Waiters, namespace: str) -> None:
+        self._waiters = waiters
+        self._namespace = namespace
+        self._event = asyncio.Event()
+
+    def __enter__(self) -> asyncio.Event:
+        self._waiters.setdefault(self._namespace, set()).add(self._event)
+        return self._event
+
+    def __exit__(self, *exc_info: object) -> None:
+        waiters = self._waiters.get(self._namespace)
+        if waiters is not None:
+            waiters.discard(self._event)
+            if not waiters:
+                del self._waiters[self._namespace]
+
 
 class Notifier:
     """The process's pub/sub listener and its local waiters.
@@ -64,7 +90,7 @@ class Notifier:
         self._channel = channel
         self._snapshots = snapshots
         self._names = names
-        self._waiters: dict[str, set[asyncio.Event]] = {}
+        self._waiters: _Waiters = {}
         self._task: asyncio.Task[None] | None = None
         self._delay = _MIN_DELAY
         self._live = asyncio.Event()
@@ -95,19 +121,10 @@ class Notifier:
             await asyncio.wait({task}, timeout=_CLOSE_TIMEOUT)
         self._live.clear()
 
-    @contextlib.contextmanager
-    def watch(self, namespace: str) -> Iterator[asyncio.Event]:
-        """An event set when the mailbox *namespace* may have changed;
-        register it before reading the MODSEQ to compare."""
-        event = asyncio.Event()
-        waiters = self._waiters.setdefault(namespace, set())
-        waiters.add(event)
-        try:
-            yield event
-        finally:
-            waiters.discard(event)
-            if not waiters:
-                self._waiters.pop(namespace, None)
+    def watch(self, namespace: str) -> _Watch:
+        """A context giving an event set when the mailbox *namespace* may
+        have changed; enter it before reading the MODSEQ to compare."""
+        return _Watch(self._waiters, namespace)
 
     def wake(self, namespace: str) -> None:
         """Wakes this process's waiters on *namespace* (also used right
