@@ -125,8 +125,8 @@ class RedisMailbox:
     def _changed(self, reading: Reading, description: list[Any]) -> None:
         """Caches the state a change script answered with, then wakes
         this process's waiters."""
-        reading.done(description)
-        self._context.notifier.wake(self.namespace)
+        snapshot = reading.done(description)
+        self._context.notifier.changed_here(self.namespace, snapshot.modseq)
 
     async def snapshot(self) -> MailboxSnapshot:
         """The cached snapshot when the cache vouches for it, else one

@@ -91,6 +91,9 @@ class Notifier:
         self._snapshots = snapshots
         self._names = names
         self._waiters: _Waiters = {}
+        #: Per mailbox, the MODSEQ of this process's latest change, whose
+        #: waiters it woke already: its announcement need not wake them.
+        self._woken: dict[str, int] = {}
         self._task: asyncio.Task[None] | None = None
         self._delay = _MIN_DELAY
         self._live = asyncio.Event()
@@ -127,12 +130,33 @@ class Notifier:
         return _Watch(self._waiters, namespace)
 
     def wake(self, namespace: str) -> None:
-        """Wakes this process's waiters on *namespace* (also used right
-        after a local change, ahead of the published message)."""
+        """Wakes this process's waiters on *namespace*."""
         for event in self._waiters.get(namespace, ()):
             event.set()
 
+    def changed_here(self, namespace: str, modseq: int) -> None:
+        """Wakes the waiters on *namespace* right after this process's own
+        change reached *modseq* (its snapshot is cached already), ahead of
+        its announcement, which then wakes them no second time."""
+        if self.connected:
+            self._woken[namespace] = max(modseq,
+                                         self._woken.get(namespace, modseq))
+        self.wake(namespace)
+
+    def _woke_already(self, namespace: str, what: str) -> bool:
+        """Whether the announcement of *what* (a MODSEQ) is of a change
+        this process made and woke its waiters for, or of one before it
+        (the waiters saw the state after both)."""
+        woken = self._woken.get(namespace)
+        if woken is None or not what.isdecimal():
+            return False
+        modseq = int(what)
+        if modseq >= woken:
+            del self._woken[namespace]
+        return modseq <= woken
+
     def _wake_all(self) -> None:
+        self._woken.clear()
         for waiters in self._waiters.values():
             for event in waiters:
                 event.set()
@@ -181,6 +205,7 @@ class Notifier:
             .rpartition(' ')
         if what == NAMES:
             self._names.changed(namespace)
-        elif self._snapshots.announced(namespace, what):
+        elif self._snapshots.announced(namespace, what) \
+                and not self._woke_already(namespace, what):
             self.wake(namespace)
         return True

@@ -13,6 +13,7 @@ import math
 import random
 import time
 
+from pymap.backend.redis.mailbox import RedisMailbox
 from pymap.backend.redis.snapshotcache import SnapshotCache
 
 from ..changes import message, random_change
@@ -113,3 +114,24 @@ async def test_an_unlimited_wait_arms_no_timer(pair: Pair) -> None:
                 if math.isinf(timer.when()) and not timer.cancelled()]
     await other.append([message(1)])
     await asyncio.wait_for(waiter, 2.0)
+
+
+async def test_own_change_wakes_its_waiters_once(pair: Pair) -> None:
+    inbox, _ = await inboxes(pair)
+    assert isinstance(inbox, RedisMailbox)
+    await heard(pair[0])  # subscribed
+    notifier = pair[0].context.notifier
+
+    def announce(what: str) -> None:  # as the listener hears it
+        notifier._pushed([b'message', b'channel',
+                          f'{inbox.namespace} {what}'.encode()])
+
+    with notifier.watch(inbox.namespace) as changed:
+        notifier.changed_here(inbox.namespace, 7)
+        assert changed.is_set()  # at once, ahead of the announcement
+        changed.clear()
+        announce('6')  # an earlier change: the waiters saw what followed
+        announce('7')  # the change's own announcement
+        assert not changed.is_set()
+        announce('8')  # anything later wakes them
+        assert changed.is_set()
