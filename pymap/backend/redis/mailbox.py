@@ -7,7 +7,6 @@ snapshot the cache vouches for costs no round trip (doc/redis.md)."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import datetime
@@ -329,14 +328,12 @@ class RedisMailbox:
         really moved (or after *timeout*). While Redis is away it keeps
         waiting: the listener wakes every waiter when it resubscribes."""
         stop_if_cancelled()
-        with self._context.notifier.watch(self.namespace) as changed:
-            await wait_quietly(self._until_moved(modseq, changed), timeout)
+        await wait_quietly(self._until_moved(modseq), timeout)
 
-    async def _until_moved(self, modseq: int,
-                           changed: asyncio.Event) -> None:
-        cache = self._context.snapshots
+    async def _until_moved(self, modseq: int) -> None:
+        notifier, cache = self._context.notifier, self._context.snapshots
         while True:
-            changed.clear()  # before reading: no wake-up is lost
+            changed = notifier.watch(self.namespace)  # before reading
             fresh = cache.fresh(self.namespace)
             if fresh is not None:  # any later change will be announced
                 moved = fresh.modseq != modseq

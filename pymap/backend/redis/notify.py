@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import weakref
 from typing import Any
 
 from redis.exceptions import ConnectionError
@@ -43,33 +44,6 @@ _MESSAGE = b'message'
 #: Seconds :meth:`Notifier.close` waits for the listener to stop.
 _CLOSE_TIMEOUT = 2.0
 
-#: Waiters by mailbox namespace.
-_Waiters = dict[str, set[asyncio.Event]]
-
-
-class _Watch:
-    """A waiter registered while the context is entered (see
-    :meth:`Notifier.watch`). A class rather than a generator: every session
-    in IDLE enters one again after each change."""
-
-    __slots__ = ('_event', '_namespace', '_waiters')
-
-    def __init__(self, waiters: _Waiters, namespace: str) -> None:
-        self._waiters = waiters
-        self._namespace = namespace
-        self._event = asyncio.Event()
-
-    def __enter__(self) -> asyncio.Event:
-        self._waiters.setdefault(self._namespace, set()).add(self._event)
-        return self._event
-
-    def __exit__(self, *exc_info: object) -> None:
-        waiters = self._waiters.get(self._namespace)
-        if waiters is not None:
-            waiters.discard(self._event)
-            if not waiters:
-                del self._waiters[self._namespace]
-
 
 class Notifier:
     """The process's pub/sub listener and its local waiters.
@@ -90,7 +64,10 @@ class Notifier:
         self._channel = channel
         self._snapshots = snapshots
         self._names = names
-        self._waiters: _Waiters = {}
+        #: Per mailbox, the event its next change sets (one for all its
+        #: waiters; dropped with the last of them).
+        self._events: weakref.WeakValueDictionary[str, asyncio.Event] = \
+            weakref.WeakValueDictionary()
         #: Per mailbox, the MODSEQ of this process's latest change, whose
         #: waiters it woke already: its announcement need not wake them.
         self._woken: dict[str, int] = {}
@@ -124,14 +101,19 @@ class Notifier:
             await asyncio.wait({task}, timeout=_CLOSE_TIMEOUT)
         self._live.clear()
 
-    def watch(self, namespace: str) -> _Watch:
-        """A context giving an event set when the mailbox *namespace* may
-        have changed; enter it before reading the MODSEQ to compare."""
-        return _Watch(self._waiters, namespace)
+    def watch(self, namespace: str) -> asyncio.Event:
+        """The event the next change to the mailbox *namespace* sets, the
+        same for every waiter: take it before reading the MODSEQ to
+        compare, and a new one once it was set."""
+        event = self._events.get(namespace)
+        if event is None:
+            event = self._events[namespace] = asyncio.Event()
+        return event
 
     def wake(self, namespace: str) -> None:
         """Wakes this process's waiters on *namespace*."""
-        for event in self._waiters.get(namespace, ()):
+        event = self._events.pop(namespace, None)
+        if event is not None:
             event.set()
 
     def changed_here(self, namespace: str, modseq: int) -> None:
@@ -157,9 +139,10 @@ class Notifier:
 
     def _wake_all(self) -> None:
         self._woken.clear()
-        for waiters in self._waiters.values():
-            for event in waiters:
-                event.set()
+        events = list(self._events.values())
+        self._events.clear()
+        for event in events:
+            event.set()
 
     async def _run(self) -> None:
         while self._task is not None:

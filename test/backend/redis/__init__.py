@@ -43,13 +43,13 @@ async def heard(backend: RedisBackend) -> None:
     that its snapshot cache knows of every change committed so far; waits
     for the listener to subscribe first if need be."""
     marker = f'{backend.keys.prefix}marker:{uuid.uuid4().hex}:'
-    with backend.context.notifier.watch(marker) as event:
-        async with asyncio.timeout(_HEARD_TIMEOUT):
-            while not event.is_set():
-                await backend.client.publish(backend.keys.channel,
-                                             marker + ' 0')
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(event.wait(), _REPUBLISH)
+    event = backend.context.notifier.watch(marker)
+    async with asyncio.timeout(_HEARD_TIMEOUT):
+        while not event.is_set():
+            await backend.client.publish(backend.keys.channel,
+                                         marker + ' 0')
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(event.wait(), _REPUBLISH)
 
 
 async def inbox(backend: RedisBackend) -> Mailbox:

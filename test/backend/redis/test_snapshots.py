@@ -126,12 +126,24 @@ async def test_own_change_wakes_its_waiters_once(pair: Pair) -> None:
         notifier._pushed([b'message', b'channel',
                           f'{inbox.namespace} {what}'.encode()])
 
-    with notifier.watch(inbox.namespace) as changed:
-        notifier.changed_here(inbox.namespace, 7)
-        assert changed.is_set()  # at once, ahead of the announcement
-        changed.clear()
-        announce('6')  # an earlier change: the waiters saw what followed
-        announce('7')  # the change's own announcement
-        assert not changed.is_set()
-        announce('8')  # anything later wakes them
-        assert changed.is_set()
+    changed = notifier.watch(inbox.namespace)
+    notifier.changed_here(inbox.namespace, 7)
+    assert changed.is_set()  # at once, ahead of the announcement
+    changed = notifier.watch(inbox.namespace)
+    announce('6')  # an earlier change: the waiters saw what followed
+    announce('7')  # the change's own announcement
+    assert not changed.is_set()
+    announce('8')  # anything later wakes them
+    assert changed.is_set()
+
+
+async def test_waiters_share_one_event_that_goes_with_the_last(
+        pair: Pair) -> None:
+    notifier = pair[0].context.notifier
+    changed = notifier.watch('some mailbox')
+    assert notifier.watch('some mailbox') is changed
+    notifier.wake('some mailbox')
+    assert changed.is_set()
+    assert notifier.watch('some mailbox') is not changed  # the next one
+    del changed
+    assert 'some mailbox' not in notifier._events  # nobody holds it
