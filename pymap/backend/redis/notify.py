@@ -43,6 +43,10 @@ _PING_INTERVAL = 5.0
 _MESSAGE = b'message'
 #: Seconds :meth:`Notifier.close` waits for the listener to stop.
 _CLOSE_TIMEOUT = 2.0
+#: Own changes whose announcements are awaited at most. An announcement
+#: that overtook its change's answer leaves its entry until the mailbox
+#: changes again; forgetting them all only costs a second wake-up.
+_MAX_WOKEN = 1024
 
 
 class Notifier:
@@ -120,7 +124,9 @@ class Notifier:
         """Wakes the waiters on *namespace* right after this process's own
         change reached *modseq* (its snapshot is cached already), ahead of
         its announcement, which then wakes them no second time."""
-        if self.connected:
+        if self.connected and namespace in self._events:
+            if len(self._woken) >= _MAX_WOKEN:  # echoes lost or overtaken
+                self._woken.clear()
             self._woken[namespace] = max(modseq,
                                          self._woken.get(namespace, modseq))
         self.wake(namespace)

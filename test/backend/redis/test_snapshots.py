@@ -147,3 +147,14 @@ async def test_waiters_share_one_event_that_goes_with_the_last(
     assert notifier.watch('some mailbox') is not changed  # the next one
     del changed
     assert 'some mailbox' not in notifier._events  # nobody holds it
+
+
+async def test_own_changes_awaiting_announcement_are_bounded(
+        pair: Pair) -> None:
+    await heard(pair[0])  # subscribed
+    notifier = pair[0].context.notifier
+    held = [notifier.watch(f'mailbox {number}') for number in range(3000)]
+    for number in range(3000):  # announcements that never come
+        notifier.changed_here(f'mailbox {number}', 5)
+    assert all(event.is_set() for event in held)
+    assert 0 < len(notifier._woken) <= 1024
