@@ -132,17 +132,16 @@ def _write(results: Results, args: argparse.Namespace) -> None:
     machine = (f'{os.cpu_count()} cores, {_memory_gib()} GiB, '
                f'{platform.machine()}, Python {platform.python_version()}, '
                f'Linux {platform.release()}')
-    idle_rounds = args.idle_rounds or "the yardstick's default of 10"
+    idle_rounds = args.idle_rounds or "10, the yardstick's default"
     text = f'''{BEGIN}
 Measured on {date.today().isoformat()} by `bench/run.py` ({machine}):
 server pinned to CPU 0, the yardstick client to CPU 1, medians of
 {args.rounds} alternating rounds of {args.duration} s per scenario.
 Throughput is operations per second (messages per second for append and
 fetch-headers, sessions per second for concurrent); idle-fanout is the p99
-latency in ms of every session's wait for a new message over
-{idle_rounds} deliveries, and idle-fanout p50 the median over those
-deliveries of the last session's wait; peak memory is the server's peak
-RSS in MiB.
+latency in ms of every session's wait for a new message, and idle-fanout
+p50 the median over the deliveries of the last session's wait (deliveries
+per run: {idle_rounds}); peak memory is the server's peak RSS in MiB.
 
 {_table(results)}
 {END}'''
