@@ -49,10 +49,8 @@ class Dialer:
         Raises:
             ConnectionError: Redis cannot be reached or refused the login.
         """
-        params = self._params
-        where = params.get('path') or '{}:{}'.format(
-            *(address or (params.get('host', 'localhost'),
-                          params.get('port', 6379))))
+        where = self._params.get('path') if address is None else None
+        where = where or '{}:{}'.format(*self._address(address))
         wire: Wire | None = None
         try:
             async with asyncio.timeout(self._connect_timeout):
@@ -73,11 +71,15 @@ class Dialer:
             _, wire = await loop.create_unix_connection(
                 lambda: Wire(timeout, on_push), self._params['path'])
             return wire
-        host, port = address or (self._params.get('host', 'localhost'),
-                                 self._params.get('port', 6379))
+        host, port = self._address(address)
         _, wire = await loop.create_connection(
             lambda: Wire(timeout, on_push), host, port, ssl=self._tls)
         return wire
+
+    def _address(self, address: tuple[str, int] | None) -> tuple[str, int]:
+        """*address*, or the URL's host and port."""
+        return address or (self._params.get('host', 'localhost'),
+                           self._params.get('port', 6379))
 
     async def _log_in(self, wire: Wire) -> None:
         password = self._params.get('password')

@@ -46,10 +46,11 @@ UNAVAILABLE: tuple[type[Exception], ...] = (
 #: persistence failing (MISCONF) and out of memory (OOM; redis-py's
 #: cluster client strips the word and raises OutOfMemoryError).
 _TRANSIENT_REPLIES = ('MISCONF', 'OOM')
+_TRANSIENT_TYPES = (*UNAVAILABLE, OutOfMemoryError)
 
 
 def _transient(exc: Exception) -> bool:
-    if isinstance(exc, (*UNAVAILABLE, OutOfMemoryError)):
+    if isinstance(exc, _TRANSIENT_TYPES):
         return True
     return isinstance(exc, ResponseError) \
         and str(exc).startswith(_TRANSIENT_REPLIES)
