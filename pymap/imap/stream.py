@@ -53,17 +53,20 @@ class _ReadDeadline:
     :exc:`TimeoutError` through the reader; the connection then closes.
     """
 
-    __slots__ = ('_reader', '_timer', 'due', 'reading')
+    __slots__ = ('_loop', '_reader', '_timer', 'due', 'reading')
 
     def __init__(self, reader: asyncio.StreamReader) -> None:
         self._reader = reader
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._timer: asyncio.TimerHandle | None = None
         self.due = 0.0
         self.reading = False
 
     def start(self, timeout: float) -> None:
         """A read begins; it may wait *timeout* seconds."""
-        loop = asyncio.get_running_loop()
+        loop = self._loop
+        if loop is None:  # once: asking costs a system call (getpid)
+            loop = self._loop = asyncio.get_running_loop()
         self.due = loop.time() + timeout
         self.reading = True
         if self._timer is None or self._timer.when() > self.due:

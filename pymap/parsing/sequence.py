@@ -87,11 +87,11 @@ class SequenceSet:
         match anything)."""
         if not uids:
             return []
-        selected: set[int] = set()
-        for low, high in self.normalized(uids[-1]):
-            start = bisect_left(uids, low)
-            selected.update(uids[start:bisect_right(uids, high, start)])
-        return sorted(selected)
+        spans = [uids[bisect_left(uids, low):bisect_right(uids, high)]
+                 for low, high in self.normalized(uids[-1])]
+        if len(spans) == 1:  # the commonest set: nothing to merge
+            return list(spans[0])
+        return sorted(set().union(*spans))
 
     def contains(self, number: int, largest: int) -> bool:
         """Whether *number* is in the set, ``*`` standing for

@@ -104,15 +104,15 @@ class RedisMailbox:
         self._context = context
         self._keys = keys
         self._name = name
+        #: The mailbox's key prefix, also its notification namespace.
+        self.namespace = keys.base
+        #: Whether its session claimed \\Recent messages: only read-write
+        #: sessions do.
+        self._claimant = False
 
     @property
     def name(self) -> str:
         return self._name
-
-    @property
-    def namespace(self) -> str:
-        """The mailbox's key prefix, also its notification namespace."""
-        return self._keys.base
 
     @staticmethod
     def _found(reply: Any) -> Any:
@@ -147,7 +147,8 @@ class RedisMailbox:
             if reply is None:
                 cache.gone(self.namespace)
                 raise MailboxNotFound()
-            return reading.done(reply)
+            return self._context.claims.unclaimed(self.namespace,
+                                                  reading.done(reply))
 
     async def _change(self, script: Script, keys: list[str],
                       head: list[Arg], tail: Sequence[Arg]) -> Any:
@@ -172,11 +173,16 @@ class RedisMailbox:
             digest, size = await _off_loop_if_large(message.data)
             payload += [digest, size, message.internal_date.isoformat(),
                          render_flags(message.flags), message.data]
-        uids = await self._change(
+        claims = self._context.claims
+        uids, held_from = await self._change(
             self._context.scripts.append, [*keys.all, keys.user.refs],
-            [self._context.keys.channel, keys.user.base, self.namespace],
+            [self._context.keys.channel, keys.user.base, self.namespace,
+             int(claims.awaited(self.namespace))],
             payload)
-        return [int(uid) for uid in uids]
+        new_uids = [int(uid) for uid in uids]
+        if held_from is not None:
+            claims.hold(self.namespace, int(held_from), new_uids[-1])
+        return new_uids
 
     @guarded
     async def copy_to(self, uids: Sequence[int], target: Mailbox,
@@ -308,12 +314,22 @@ class RedisMailbox:
         """Raises the mark in Redis; not when the cached snapshot shows it
         at *up_to_uid* already, or another session's claim under way will
         raise it that far: the mark only rises, so there is nothing to
-        claim."""
-        fresh = self._context.snapshots.fresh(self.namespace)
+        claim. Messages the process holds (:mod:`.claims`) are taken
+        without a round trip."""
+        self._claimant = True
+        context = self._context
+        held = context.claims.take_held(self.namespace, up_to_uid)
+        if held is not None and held[1] >= up_to_uid:
+            context.snapshots.claimed(self.namespace, up_to_uid)
+            return held[0]
+        fresh = context.snapshots.fresh(self.namespace)
         if fresh is not None and fresh.recent_uid >= up_to_uid:
             return fresh.recent_uid
-        return await self._context.claims.claim(
+        old = await context.claims.claim(
             self.namespace, up_to_uid, lambda: self._raise_mark(up_to_uid))
+        # Held messages below the new ones stay the caller's if nobody
+        # claimed anything in between.
+        return held[0] if held is not None and old == held[1] else old
 
     @guarded
     async def _raise_mark(self, up_to_uid: int) -> int:
@@ -328,7 +344,14 @@ class RedisMailbox:
         really moved (or after *timeout*). While Redis is away it keeps
         waiting: the listener wakes every waiter when it resubscribes."""
         stop_if_cancelled()
-        await wait_quietly(self._until_moved(modseq), timeout)
+        claims = self._context.claims if self._claimant else None
+        if claims is not None:
+            claims.waits(self.namespace)
+        try:
+            await wait_quietly(self._until_moved(modseq), timeout)
+        finally:
+            if claims is not None:
+                claims.woke(self.namespace)
 
     async def _until_moved(self, modseq: int) -> None:
         notifier, cache = self._context.notifier, self._context.snapshots

@@ -100,3 +100,44 @@ async def test_a_failed_claim_fails_its_session_only_and_is_not_kept() -> None:
     redis = _Redis(mark=4)
     redis.release.set()
     assert await claims.claim('m', 7, redis.raiser(7)) == 4
+
+
+def test_held_messages_go_to_the_first_claim_up_to_them() -> None:
+    claims = RecentClaims()
+    claims.hold('m', 4, 6)
+    claims.hold('m', 6, 9)  # nobody claimed in between: one range
+    assert claims.take_held('m', 7) == (4, 9)
+    assert claims.take_held('m', 9) == (7, 9)  # the rest stays held
+    assert claims.take_held('m', 9) is None
+
+
+def test_held_messages_apart_from_newer_ones_are_given_up() -> None:
+    claims = RecentClaims()
+    claims.hold('m', 4, 6)
+    claims.hold('m', 8, 9)  # another process claimed 7 and 8
+    assert claims.take_held('m', 9) == (8, 9)
+
+
+def test_only_read_write_waiters_are_counted() -> None:
+    claims = RecentClaims()
+    claims.waits('m')
+    claims.waits('m')
+    claims.woke('m')
+    assert claims.awaited('m') and not claims.awaited('n')
+    claims.woke('m')
+    assert not claims.awaited('m')
+
+
+def test_a_claim_below_the_held_messages_leaves_them() -> None:
+    claims = RecentClaims()
+    claims.hold('m', 4, 6)
+    assert claims.take_held('m', 3) is None
+    assert claims.take_held('m', 6) == (4, 6)
+
+
+def test_held_messages_are_bounded() -> None:
+    claims = RecentClaims()
+    for number in range(2000):
+        claims.hold(f'm{number}', 0, 1)
+    assert claims.take_held('m1999', 1) == (0, 1)
+    assert claims.take_held('m0', 1) is None  # forgotten

@@ -1,16 +1,18 @@
 -- Appends messages to a mailbox, all or none (RFC 3501 6.3.11, RFC 3502).
 -- KEYS: meta, flags, msgs, log, refs
--- ARGV: channel, user base, namespace, the caller's known MODSEQ and
---       UIDVALIDITY, count, then per message:
+-- ARGV: channel, user base, namespace, hold (1: raise the \Recent mark to
+--       the last new UID for the caller, claims.py), the caller's known
+--       MODSEQ and UIDVALIDITY, count, then per message:
 --       digest, size, internal date, flags, content
--- Returns {the new UIDs, the mailbox's state as describe (_lib.lua)
--- says}, or nil when the mailbox no longer exists.
+-- Returns {{the new UIDs, the mark before a raise held for the caller or
+-- nil}, the mailbox's state as describe (_lib.lua) says, with the mark as
+-- it was before such a raise}, or nil when the mailbox no longer exists.
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return false
 end
 local uids = {}
-for i = 0, tonumber(ARGV[6]) - 1 do
-  local at = 7 + i * 5
+for i = 0, tonumber(ARGV[7]) - 1 do
+  local at = 8 + i * 5
   local digest = ARGV[at]
   local uid = redis.call('HINCRBY', KEYS[1], 'uidnext', 1) - 1
   if redis.call('HINCRBY', KEYS[5], digest, 1) == 1 then
@@ -22,4 +24,10 @@ for i = 0, tonumber(ARGV[6]) - 1 do
   uids[#uids + 1] = uid
 end
 record_change(KEYS[1], KEYS[4], ARGV[3], ARGV[1], uids)
-return {uids, describe(KEYS[1], KEYS[2], KEYS[4], ARGV[4], ARGV[5])}
+local state = describe(KEYS[1], KEYS[2], KEYS[4], ARGV[5], ARGV[6])
+local held = false
+if ARGV[4] == '1' and #uids > 0 then
+  held = tonumber(redis.call('HGET', KEYS[1], 'recent'))
+  redis.call('HSET', KEYS[1], 'recent', uids[#uids])
+end
+return {{uids, held}, state}
