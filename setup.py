@@ -1,6 +1,42 @@
 """Packaging for pymap, an asynchronous IMAP server with pluggable backends."""
 
+import os
+from glob import glob
+
 from setuptools import find_packages, setup
+
+# Modules on the per-command path that mypyc compiles to C when the build
+# runs with PYMAP_MYPYC=1 (see doc/performance.md, "The compiled build").
+# Each was checked to behave the same compiled: the test suite runs against
+# both builds. Modules with async generators cannot be compiled (mypyc
+# lacks them), and a compiled module drops the instance dictionaries and
+# tuple identities some others rely on.
+COMPILED = [
+    'pymap/parsing/[!_]*.py',
+    'pymap/search/[!_]*.py',
+    'pymap/selected.py',
+    'pymap/imap/stream.py',
+    'pymap/backend/command_end.py',
+    'pymap/backend/fetch.py',
+    'pymap/backend/flagtable.py',
+    'pymap/backend/summarycodec.py',
+    'pymap/backend/uidset.py',
+    'pymap/backend/redis/snapshotcache.py',
+]
+
+
+def _ext_modules() -> list[object]:
+    if os.environ.get('PYMAP_MYPYC') != '1':
+        return []
+    try:
+        from mypyc.build import mypycify
+    except ImportError as exc:
+        raise SystemExit(
+            'PYMAP_MYPYC=1 builds with mypyc: install mypy first and build '
+            'without isolation (pip install --no-build-isolation .)') from exc
+    paths = [path for pattern in COMPILED for path in sorted(glob(pattern))]
+    return list(mypycify(paths, group_name='pymap._compiled'))
+
 
 with open('README.md', encoding='utf-8') as readme:
     long_description = readme.read()
@@ -15,6 +51,7 @@ setup(
     license='MIT',
     python_requires='>=3.11',
     packages=find_packages(include=['pymap', 'pymap.*']),
+    ext_modules=_ext_modules(),
     package_data={
         'pymap': ['py.typed'],
         'pymap.admin': ['admin.proto', 'admin_pb2.pyi'],

@@ -11,6 +11,7 @@ server pinned to CPU 0 and the client to CPU 1, and writes the medians to
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
@@ -128,10 +129,18 @@ def _memory_gib() -> int:
     return 0
 
 
+def _build() -> str:
+    """Which build of pymap the servers import: the compiled modules of a
+    ``PYMAP_MYPYC=1`` build come with their shared runtime library."""
+    if importlib.util.find_spec('pymap._compiled__mypyc') is None:
+        return 'pure Python'
+    return 'compiled (`PYMAP_MYPYC=1`)'
+
+
 def _write(results: Results, args: argparse.Namespace) -> None:
     machine = (f'{os.cpu_count()} cores, {_memory_gib()} GiB, '
                f'{platform.machine()}, Python {platform.python_version()}, '
-               f'Linux {platform.release()}')
+               f'Linux {platform.release()}; pymap {_build()}')
     idle_rounds = args.idle_rounds or "10, the yardstick's default"
     text = f'''{BEGIN}
 Measured on {date.today().isoformat()} by `bench/run.py` ({machine}):
