@@ -5,6 +5,7 @@ spreads new connections among them."""
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import signal
 import sys
@@ -14,11 +15,24 @@ from types import FrameType
 __all__ = ['run_workers']
 
 _FORWARDED = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+#: prctl(2) option: the signal a process gets when its parent dies.
+_PR_SET_PDEATHSIG = 1
 
 
-def _child(serve: Callable[[int], None], index: int) -> None:
+def _stop_with_parent(parent: int) -> None:
+    """On Linux, asks for SIGTERM when the parent dies, so that a parent
+    killed outright (SIGKILL) leaves no worker holding the port; a parent
+    already gone by now is handled the same way."""
+    if sys.platform.startswith('linux'):
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _child(serve: Callable[[int], None], index: int, parent: int) -> None:
     for signum in _FORWARDED:
         signal.signal(signum, signal.SIG_DFL)
+    _stop_with_parent(parent)
     code = 1
     try:
         serve(index)
@@ -43,10 +57,11 @@ def run_workers(count: int, serve: Callable[[int], None]) -> int:
 
     for signum in _FORWARDED:
         signal.signal(signum, forward)
+    parent = os.getpid()
     for index in range(count):
         pid = os.fork()
         if pid == 0:
-            _child(serve, index)
+            _child(serve, index, parent)
         children.append(pid)
     failed = False
     for pid in children:

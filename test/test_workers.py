@@ -81,3 +81,27 @@ def test_updates_reach_idle_clients_of_every_worker(
     writer.close()
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(20) == 0
+
+
+def _exited(pid: int) -> bool:
+    """Whether *pid* is gone or a zombie nobody reaped yet."""
+    try:
+        stat = Path(f'/proc/{pid}/stat').read_text()
+    except FileNotFoundError:
+        return True
+    return stat.rsplit(')', 1)[1].split()[0] == 'Z'
+
+
+def test_workers_stop_when_the_parent_is_killed(
+        workers: tuple[subprocess.Popen[bytes], int]) -> None:
+    proc, port = workers
+    children = _children(proc.pid)
+    assert len(children) == WORKERS
+    proc.kill()
+    proc.wait(10)
+    deadline = time.monotonic() + 20
+    while not all(map(_exited, children)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert all(map(_exited, children))
+    with pytest.raises(OSError):
+        RawClient('127.0.0.1', port)
