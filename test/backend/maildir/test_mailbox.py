@@ -21,6 +21,7 @@ from pymap.backend.maildir.keywords import KeywordLimit
 from pymap.backend.maildir.layout import MaildirPlusPlus
 from pymap.backend.maildir.nowait import AVAILABLE as NOWAIT
 from pymap.backend.maildir.store import MaildirMailboxSet
+from pymap.backend.maildir.uidlist import read_uidlist
 from pymap.exceptions import MailboxNotFound, NotAllowed, NotSupported
 from pymap.interfaces.storage import MessageMeta, NewMessage, StoredMessage
 from pymap.mime import MessageContent
@@ -186,8 +187,12 @@ async def test_copy_and_move_keep_flags_and_remap_keywords(
     snapshot = await other.snapshot()
     assert snapshot.flags == {1: {b'first'}, 2: {b'\\Seen', b'kw'},
                               3: {b'\\Flagged'}}
-    names = sorted(os.listdir(other.path / 'cur'))
-    assert [name.rpartition(',')[2] for name in names] == ['a', 'Sb', 'F']
+    uidlist = read_uidlist(other.path)
+    assert uidlist is not None
+    info_by_uid = {uidlist.records[name.partition(':')[0]][0]:
+                   name.rpartition(',')[2]
+                   for name in os.listdir(other.path / 'cur')}
+    assert info_by_uid == {1: 'a', 2: 'Sb', 3: 'F'}
     assert await inbox.copy_to([1], inbox, move=False) == [(1, 3)]
 
 
