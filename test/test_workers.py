@@ -21,8 +21,6 @@ WORKERS = 3
 CLIENTS = 8
 
 
-
-
 @pytest.fixture
 def workers(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
     users = tmp_path / 'users.txt'
