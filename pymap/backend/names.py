@@ -29,7 +29,8 @@ def check_name(name: str) -> str:
     levels = name.split(DELIMITER)
     if not name or len(name) > MAX_NAME_LENGTH or '' in levels:
         raise InvalidName()
-    if any(ord(char) < 0x20 or ord(char) == 0x7f for char in name):
+    if not name.isprintable() \
+            and any(ord(char) < 0x20 or ord(char) == 0x7f for char in name):
         raise InvalidName()
     if levels[0].upper() == 'INBOX':
         levels[0] = 'INBOX'

@@ -53,6 +53,10 @@ def decode_modutf7(raw: bytes) -> str:
     """Decodes a mailbox name, strictly: only printable ASCII, ``&-`` for
     ``&``, canonical shifted runs of non-ASCII characters, and no two
     shifted runs in a row. Raises :exc:`ValueError` otherwise."""
+    if b'&' not in raw and raw.isascii():  # the usual name: nothing shifted
+        name = raw.decode('ascii')
+        if name.isprintable():
+            return name
     if any(byte not in _PRINTABLE for byte in raw):
         raise ValueError('Mailbox name must be 7-bit printable.')
     parts: list[str] = []
