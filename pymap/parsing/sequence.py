@@ -90,7 +90,8 @@ class SequenceSet:
         spans = [uids[bisect_left(uids, low):bisect_right(uids, high)]
                  for low, high in self.normalized(uids[-1])]
         if len(spans) == 1:  # the commonest set: nothing to merge
-            return list(spans[0])
+            span = spans[0]  # a list's slice is a new list already
+            return span if isinstance(span, list) else list(span)
         return sorted(set().union(*spans))
 
     def contains(self, number: int, largest: int) -> bool:
