@@ -29,7 +29,7 @@ from servers import (
     ROOT,
     YARDSTICK,
     Server,
-    dovecot_available,
+    available_servers,
     start_server,
 )
 
@@ -73,27 +73,13 @@ def _measure(server: Server, args: argparse.Namespace) -> dict[str, float]:
     return values
 
 
-def _servers(args: argparse.Namespace) -> list[str]:
-    servers = [f'pymap-{backend}' for backend in ('dict', 'maildir')]
-    if args.redis_url:
-        servers.append('pymap-redis')
-    if dovecot_available():
-        servers.append('dovecot')
-    if args.old_pymap:
-        # Its maildir backend keeps users in passwd/shadow files of its own
-        # making; the dict backend is the comparable one to start.
-        servers.append('pymap-0.36.7-dict')
-        if args.redis_url:
-            servers.append('pymap-0.36.7-redis')
-    return args.servers or servers
-
-
 def _run_all(args: argparse.Namespace) -> Results:
     results: Results = {}
+    kinds = args.servers or available_servers(args.redis_url, args.old_pymap)
     with tempfile.TemporaryDirectory() as tmp:
         Path(tmp).chmod(0o755)  # Dovecot's unprivileged processes look in
         for round_number in range(args.rounds):
-            for kind in _servers(args):
+            for kind in kinds:
                 work = Path(tmp) / f'{kind}-{round_number}'
                 with start_server(kind, work, 0, args.redis_url,
                                   args.old_pymap) as server:

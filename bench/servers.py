@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = ['BENCH_PASSWORD', 'BENCH_USER', 'ROOT', 'YARDSTICK', 'Server',
-           'free_port', 'start_server', 'stop', 'wait_for_port']
+           'available_servers', 'free_port', 'start_server', 'stop',
+           'wait_for_port']
 
 #: The project's root, and the yardstick that lies beside it.
 ROOT = Path(__file__).resolve().parent.parent
@@ -205,6 +206,25 @@ def start_server(kind: str, work: Path, cpu: int | None,
     with _process(argv, work / 'server.log') as proc:
         wait_for_port(port)
         yield Server(kind, port, proc.pid)
+
+
+def available_servers(redis_url: str | None,
+                      old_pymap: str | None) -> list[str]:
+    """The servers :func:`start_server` can run here: pymap on each
+    backend (redis with a Redis at *redis_url*), Dovecot when installed,
+    and the original pymap when *old_pymap* is given."""
+    servers = [f'pymap-{backend}' for backend in ('dict', 'maildir')]
+    if redis_url:
+        servers.append('pymap-redis')
+    if dovecot_available():
+        servers.append('dovecot')
+    if old_pymap:
+        # Its maildir backend keeps users in passwd/shadow files of its own
+        # making; the dict backend is the comparable one to start.
+        servers.append('pymap-0.36.7-dict')
+        if redis_url:
+            servers.append('pymap-0.36.7-redis')
+    return servers
 
 
 def dovecot_available() -> bool:

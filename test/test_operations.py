@@ -27,10 +27,6 @@ from .strict import skip_or_fail
 Spawn = Callable[..., tuple[subprocess.Popen[bytes], int]]
 
 
-
-
-
-
 @pytest.fixture
 def spawn(tmp_path: Path) -> Iterator[Spawn]:
     procs: list[subprocess.Popen[bytes]] = []
@@ -78,6 +74,20 @@ def _client_context(ca: trustme.CA) -> ssl.SSLContext:
     return context
 
 
+def _spawn_with_starttls(spawn: Spawn, certs: Callable[[str], trustme.CA],
+                         tmp_path: Path, loop: str
+                         ) -> tuple[int, ssl.SSLContext]:
+    """A server on *loop* offering STARTTLS with a certificate named in
+    the environment; its port, and a client context that trusts it."""
+    if loop == 'uvloop' and not uvloop_installed():
+        skip_or_fail('uvloop is not installed (the uvloop extra)')
+    ca = certs('env')
+    pem = str(tmp_path / 'env.pem')
+    _, port = spawn('--event-loop', loop,
+                    env={'PYMAP_CERT': pem, 'PYMAP_KEY': pem})
+    return port, _client_context(ca)
+
+
 def test_implicit_tls_and_reload_on_sighup(
         spawn: Spawn, certs: Callable[[str], trustme.CA],
         tmp_path: Path) -> None:
@@ -112,18 +122,54 @@ def test_implicit_tls_and_reload_on_sighup(
 def test_certificate_from_environment_and_starttls(
         spawn: Spawn, certs: Callable[[str], trustme.CA],
         tmp_path: Path, loop: str) -> None:
-    if loop == 'uvloop' and not uvloop_installed():
-        skip_or_fail('uvloop is not installed (the uvloop extra)')
-    ca = certs('env')
-    pem = str(tmp_path / 'env.pem')
-    _, port = spawn('--event-loop', loop,
-                    env={'PYMAP_CERT': pem, 'PYMAP_KEY': pem})
+    port, context = _spawn_with_starttls(spawn, certs, tmp_path, loop)
     client = imaplib.IMAP4('127.0.0.1', port)
     assert 'STARTTLS' in client.capabilities
-    client.starttls(ssl_context=_client_context(ca))
+    client.starttls(ssl_context=context)
     assert client.login('demouser', 'demopass')[0] == 'OK'
     client.logout()
     assert f'event loop: {loop}' in '\n'.join(_log_lines(tmp_path))
+
+
+def _delayed_acks() -> int:
+    """How many acknowledgements this machine's kernel sent late, when
+    its delayed-acknowledgement timer ran out (Linux's TcpExt counters)."""
+    lines = Path('/proc/net/netstat').read_text().splitlines()
+    for names, values in zip(lines[::2], lines[1::2], strict=True):
+        if names.startswith('TcpExt:'):
+            return int(dict(zip(names.split(), values.split(),
+                                strict=True))['DelayedACKs'])
+    raise AssertionError('no TcpExt counters')
+
+
+@pytest.mark.parametrize('tls', [False, True], ids=['plain', 'starttls'])
+@pytest.mark.parametrize('loop', ['asyncio', 'uvloop'])
+def test_literal_acknowledged_before_the_line_ends(
+        spawn: Spawn, certs: Callable[[str], trustme.CA],
+        tmp_path: Path, loop: str, tls: bool) -> None:
+    """imaplib sends an APPEND's literal and the end of its line in two
+    writes, and holds the second back until the first is acknowledged.
+    The server acknowledges at once, so no APPEND waits for the kernel's
+    delayed acknowledgement (40 ms or more each)."""
+    if not Path('/proc/net/netstat').exists():
+        skip_or_fail('the kernel counters are Linux\'s (/proc/net/netstat)')
+    port, context = _spawn_with_starttls(spawn, certs, tmp_path, loop)
+    client = imaplib.IMAP4('127.0.0.1', port)
+    if tls:
+        client.starttls(ssl_context=context)
+    client.login('demouser', 'demopass')
+    client.create('Acked')
+    appends = 20
+    before = _delayed_acks()
+    for number in range(appends):
+        message = b'Subject: %d\r\n\r\nbody\r\n' % number
+        assert client.append('Acked', None, None, message)[0] == 'OK'
+    late = _delayed_acks() - before
+    assert client.select('Acked') == ('OK', [str(appends).encode()])
+    client.logout()
+    # Without the prompt acknowledgement each APPEND adds one; other
+    # connections on the machine may add a few.
+    assert late < appends // 2
 
 
 def test_pid_file_json_logs_and_clean_exit(spawn: Spawn,

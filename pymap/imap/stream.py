@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import socket
 import ssl
 from collections.abc import Iterator
+from typing import Protocol
 
 from pymap.config import IMAPConfig
 from pymap.parsing.commands import Command, InvalidCommand
@@ -89,6 +91,47 @@ class _ReadDeadline:
             self._timer = None
 
 
+class _TCPSocket(Protocol):
+    family: int
+
+    def setsockopt(self, level: int, option: int, value: int, /) -> None:
+        ...
+
+
+#: Linux's option for an immediate acknowledgement; -1 where absent.
+_TCP_QUICKACK: int = getattr(socket, 'TCP_QUICKACK', -1)
+
+
+class _PromptAck:
+    """Acknowledges the received part of an unfinished command at once.
+
+    A client that writes a literal and the end of its line in two writes,
+    as Python's :mod:`imaplib` does, holds the second back until the first
+    is acknowledged (Nagle's algorithm, RFC 896). Linux delays that
+    acknowledgement by 40 ms or more, hoping to send it with a response,
+    and the response waits for the end of the line: every APPEND would
+    stall. ``TCP_QUICKACK`` sends the acknowledgement when it is asked
+    for; elsewhere this does nothing.
+    """
+
+    __slots__ = ('_socket',)
+
+    def __init__(self, writer: asyncio.StreamWriter) -> None:
+        found: _TCPSocket | None = writer.get_extra_info('socket')
+        tcp = found is not None and _TCP_QUICKACK >= 0 \
+            and found.family in (socket.AF_INET, socket.AF_INET6)
+        self._socket = found if tcp else None
+
+    def send(self) -> None:
+        """Has the kernel acknowledge what it received so far now."""
+        if self._socket is None:
+            return
+        try:
+            self._socket.setsockopt(socket.IPPROTO_TCP, _TCP_QUICKACK, 1)
+        except OSError:  # the connection is gone: nothing to acknowledge
+            self._socket = None
+
+
 class IMAPStream:
     """Command framing and response writing over asyncio streams."""
 
@@ -105,6 +148,7 @@ class IMAPStream:
         self._queued: list[bytes] = []
         self._queued_size = 0
         self._deadline = _ReadDeadline(reader)
+        self._prompt_ack = _PromptAck(writer)
 
     @property
     def secure(self) -> bool:
@@ -158,6 +202,8 @@ class IMAPStream:
                 transport.set_write_buffer_limits(high, low)
 
     async def _receive(self) -> None:
+        if self._literal_total or self.framer.buffered:
+            self._prompt_ack.send()  # the client may wait for it to go on
         self._deadline.start(self.timeout)
         try:
             data = await self.reader.read(_READ_SIZE)
