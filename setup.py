@@ -104,7 +104,7 @@ setup(
             'maildir = pymap.backend.maildir:MaildirBackend',
         ],
         'pymap.service': [
-            'admin = pymap.admin:AdminService',
+            'admin = pymap.admin.service:AdminService',
         ],
     },
     classifiers=[

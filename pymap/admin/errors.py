@@ -35,11 +35,9 @@ from pymap.exceptions import (
 
 from .admin_pb2 import ErrorCode
 from .delivery import InvalidArgument, InvalidMessage
+from .metadata import ERROR_KEY
 
-__all__ = ['ERROR_KEY', 'answer', 'classify']
-
-#: The trailing-metadata key that names the :class:`ErrorCode`.
-ERROR_KEY = 'pymap-error'
+__all__ = ['answer', 'classify']
 
 _Request = TypeVar('_Request')
 _Response = TypeVar('_Response')

@@ -14,10 +14,9 @@ from grpclib.server import Server
 
 from pymap.config import IMAPConfig
 
-__all__ = ['TOKEN_KEY', 'read_token', 'require_token', 'tls_context']
+from .metadata import TOKEN_KEY
 
-#: The request metadata that carries the bearer token.
-TOKEN_KEY = 'authorization'
+__all__ = ['read_token', 'require_token', 'tls_context']
 
 
 def read_token(path: str) -> str:

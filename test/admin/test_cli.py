@@ -284,3 +284,16 @@ def test_console_script(pymap: Running) -> None:
                             timeout=60, check=False)
     for command in ('append', 'ping', 'health', 'user', 'mailbox'):
         assert command in helped.stdout
+
+
+def test_client_imports_none_of_the_service() -> None:
+    """An MTA may start ``pymap-admin append`` for every message: it loads
+    the gRPC client and the messages, not the server side (the service,
+    its handlers, the backends' interfaces)."""
+    probe = ('import sys, pymap.admin.cli; '
+             'print(sorted(name for name in sys.modules if name in {'
+             '"pymap.admin.service", "pymap.admin.handlers", '
+             '"grpclib.server", "pymap.interfaces.backend"}))')
+    result = subprocess.run([sys.executable, '-c', probe],
+                            capture_output=True, text=True, check=True)
+    assert result.stdout == '[]\n'

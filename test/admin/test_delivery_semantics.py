@@ -15,9 +15,9 @@ from grpclib.client import Channel
 from grpclib.server import Server
 from imapclient import IMAPClient
 
-from pymap.admin import services
 from pymap.admin.admin_grpc import AdminStub
 from pymap.admin.admin_pb2 import AppendRequest
+from pymap.admin.service import services
 from pymap.testing import ServerThread
 from pymap.testing.rawclient import RawClient
 

@@ -21,7 +21,6 @@ from grpclib.testing import ChannelFor
 from pysasl.creds.plain import PlainCredentials
 
 from pymap import __version__
-from pymap.admin import services
 from pymap.admin.admin_grpc import AdminStub
 from pymap.admin.admin_pb2 import (
     AppendRequest,
@@ -36,7 +35,8 @@ from pymap.admin.admin_pb2 import (
     SetUserRequest,
     User,
 )
-from pymap.admin.errors import ERROR_KEY
+from pymap.admin.metadata import ERROR_KEY
+from pymap.admin.service import services
 from pymap.config import IMAPConfig
 from pymap.exceptions import AuthenticationFailed
 from pymap.interfaces.backend import Backend

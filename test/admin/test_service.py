@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from grpclib.client import Channel
 
-from pymap.admin import AdminService
 from pymap.admin.admin_grpc import AdminStub
 from pymap.admin.admin_pb2 import PingRequest
+from pymap.admin.service import AdminService
 from pymap.backend.dict import DictBackend, DictUsers
 from pymap.config import IMAPConfig
 from pymap.interfaces.backend import Backend

@@ -17,9 +17,8 @@ from grpclib.exceptions import GRPCError, StreamTerminatedError
 from grpclib.health.v1.health_grpc import HealthStub
 
 from ..admin_grpc import AdminStub
-from ..errors import ERROR_KEY
+from ..metadata import ERROR_KEY, TOKEN_KEY
 from ..sockets import default_link
-from ..tcp import TOKEN_KEY
 from .exits import CommandError, exit_status
 
 __all__ = ['Client', 'add_arguments', 'connect', 'read_file']
