@@ -18,7 +18,7 @@ from pymap.exceptions import UnknownTransferEncoding
 from pymap.interfaces.storage import MessageMeta
 from pymap.mime import MessageContent, MessageSummary, UnknownEncoding
 from pymap.parsing.fetch import FetchAttribute, Section
-from pymap.parsing.response import render_nstring, render_string
+from pymap.parsing.response import render_string, render_string_parts
 from pymap.parsing.values import format_datetime
 from pymap.selected import render_flags
 
@@ -58,6 +58,12 @@ class Loaded:
 
 #: Renders one item from the UID, the flags and what was loaded.
 Renderer = Callable[[int, Sequence[bytes], Loaded], bytes]
+#: Renders an item of message octets: the bytes before the octets, and the
+#: octets (``b''`` when the item has none), so that they are copied once,
+#: into the whole response.
+PartsRenderer = Callable[[int, Sequence[bytes], Loaded], tuple[bytes, bytes]]
+#: An item of message octets from the content, without the response name.
+_ContentParts = Callable[[FetchAttribute, MessageContent], tuple[bytes, bytes]]
 
 
 class FetchPlan:
@@ -68,7 +74,7 @@ class FetchPlan:
         needs: What must be loaded for each message.
     """
 
-    __slots__ = ('_renderers', 'attributes', 'needs', 'sets_seen')
+    __slots__ = ('_parts', '_renderers', 'attributes', 'needs', 'sets_seen')
 
     def __init__(self, attributes: Sequence[FetchAttribute]) -> None:
         self.attributes = tuple(attributes)
@@ -76,7 +82,11 @@ class FetchPlan:
                          default=Needs.VIEW)
         #: Whether fetching sets ``\Seen`` (RFC 3501 §6.4.5).
         self.sets_seen = any(attr.sets_seen for attr in attributes)
-        self._renderers = [_renderer(attr) for attr in attributes]
+        # Message octets go in only when the content is loaded.
+        self._parts = [_parts_renderer(attr) for attr in attributes] \
+            if self.needs is Needs.CONTENT else None
+        self._renderers = [] if self._parts is not None \
+            else [_renderer(attr) for attr in attributes]
 
     def with_flags(self) -> FetchPlan:
         """This plan, reporting FLAGS as well: a FETCH that set
@@ -92,8 +102,14 @@ class FetchPlan:
         Raises:
             ValueError: when *loaded* lacks what the plan needs.
         """
-        items = [render(uid, flags, loaded) for render in self._renderers]
-        return b'* %d FETCH (%s)\r\n' % (seq, b' '.join(items))
+        if self._parts is None:
+            items = [render(uid, flags, loaded) for render in self._renderers]
+            return b'* %d FETCH (%s)\r\n' % (seq, b' '.join(items))
+        pieces = [b'* %d FETCH (' % seq]
+        for render_parts in self._parts:
+            pieces += (*render_parts(uid, flags, loaded), b' ')
+        pieces[-1] = b')\r\n'
+        return b''.join(pieces)
 
 
 @lru_cache(maxsize=256)
@@ -137,7 +153,8 @@ def _needs(attr: FetchAttribute) -> Needs:
 
 
 def _renderer(attr: FetchAttribute) -> Renderer:
-    """The renderer of one item, its response name included."""
+    """The renderer of one item that needs no message octets (the others
+    come from :func:`_parts_renderer`), its response name included."""
     name = attr.name
     if name == b'UID':
         return lambda uid, flags, loaded: b'UID %d' % uid
@@ -150,13 +167,25 @@ def _renderer(attr: FetchAttribute) -> Renderer:
         return lambda uid, flags, loaded: b'RFC822.SIZE %d' \
             % _meta(loaded, name).size
     prefix = attr.response_name() + b' '
-    if attr.summary_suffices:
-        data = _summary_data(attr)
-        return lambda uid, flags, loaded: prefix + data(
-            _summary(loaded, name))
-    data_of = _CONTENT_RENDERERS[name]
-    return lambda uid, flags, loaded: prefix + data_of(
-        attr, _content(loaded, name))
+    data = _summary_data(attr)
+    return lambda uid, flags, loaded: prefix + data(_summary(loaded, name))
+
+
+def _parts_renderer(attr: FetchAttribute) -> PartsRenderer:
+    """The renderer of one item in a plan that loads the content, message
+    octets apart from the bytes before them."""
+    data_of = _CONTENT_RENDERERS.get(attr.name)
+    if data_of is None or attr.summary_suffices:
+        render = _renderer(attr)
+        return lambda uid, flags, loaded: (render(uid, flags, loaded), b'')
+    name = attr.name
+    prefix = attr.response_name() + b' '
+
+    def parts(uid: int, flags: Sequence[bytes],
+              loaded: Loaded) -> tuple[bytes, bytes]:
+        head, octets = data_of(attr, _content(loaded, name))
+        return prefix + head, octets
+    return parts
 
 
 def _meta(loaded: Loaded, name: bytes) -> MessageMeta:
@@ -207,41 +236,48 @@ def _partial(attr: FetchAttribute, data: bytes) -> bytes:
     return data[start:start + length]
 
 
-def _alias(attr: FetchAttribute, content: MessageContent) -> bytes:
+_NIL = (b'NIL', b'')
+
+
+def _alias(attr: FetchAttribute,
+           content: MessageContent) -> tuple[bytes, bytes]:
     section = _ALIASES[attr.name]
-    return render_nstring(content.section(section.parts, _text(section)))
+    data = content.section(section.parts, _text(section))
+    return _NIL if data is None else render_string_parts(data)
 
 
-def _body_section(attr: FetchAttribute, content: MessageContent) -> bytes:
+def _body_section(attr: FetchAttribute,
+                  content: MessageContent) -> tuple[bytes, bytes]:
     section = attr.section or Section()
     data = content.section(section.parts, _text(section), section.fields)
     if data is None:
-        return b'NIL'
-    return render_string(_partial(attr, data))
+        return _NIL
+    return render_string_parts(_partial(attr, data))
 
 
-def _binary(attr: FetchAttribute, content: MessageContent) -> bytes:
+def _binary(attr: FetchAttribute,
+            content: MessageContent) -> tuple[bytes, bytes]:
     parts = attr.section.parts if attr.section else ()
     try:
         data = content.binary(parts)
     except UnknownEncoding as exc:
         raise UnknownTransferEncoding() from exc
     if data is None:
-        return b'NIL'
-    return render_string(_partial(attr, data), binary=True)
+        return _NIL
+    return render_string_parts(_partial(attr, data), binary=True)
 
 
-def _binary_size(attr: FetchAttribute, content: MessageContent) -> bytes:
+def _binary_size(attr: FetchAttribute,
+                 content: MessageContent) -> tuple[bytes, bytes]:
     parts = attr.section.parts if attr.section else ()
     try:
         size = content.binary_size(parts)
     except UnknownEncoding as exc:
         raise UnknownTransferEncoding() from exc
-    return b'NIL' if size is None else b'%d' % size
+    return _NIL if size is None else (b'%d' % size, b'')
 
 
-_CONTENT_RENDERERS: dict[bytes, Callable[[FetchAttribute, MessageContent],
-                                         bytes]] = {
+_CONTENT_RENDERERS: dict[bytes, _ContentParts] = {
     b'BODY': _body_section,
     b'RFC822': _alias,
     b'RFC822.TEXT': _alias,

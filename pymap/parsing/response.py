@@ -19,6 +19,7 @@ from .modutf7 import encode_modutf7
 __all__ = [
     'Response', 'render_astring', 'render_list', 'render_mailbox',
     'render_nstring', 'render_sexp', 'render_status', 'render_string',
+    'render_string_parts',
 ]
 
 _QUOTABLE = re.compile(rb'[\x01-\x09\x0b\x0c\x0e-\x7f]{0,1024}')
@@ -31,17 +32,26 @@ def render_string(value: bytes, binary: bool = False) -> bytes:
     literal (RFC 3501 §4.3): with *binary* the value goes out as a literal8
     (RFC 3516 §4.2), otherwise each NUL is sent as 0x80, as Dovecot
     does."""
+    head, octets = render_string_parts(value, binary)
+    return head + octets
+
+
+def render_string_parts(value: bytes,
+                        binary: bool = False) -> tuple[bytes, bytes]:
+    """:func:`render_string` in two parts: a literal's announcement and its
+    octets, or a quoted string and ``b''``. A caller that joins them with
+    the rest of its response copies a large value once, not twice."""
     if _QUOTABLE.fullmatch(value):
         if b'"' in value or b'\\' in value:
             value = _QUOTE_ESCAPE.sub(rb'\\\1', value)
-        return b'"' + value + b'"'
+        return b'"' + value + b'"', b''
     prefix = b''
     if b'\x00' in value:
         if binary:
             prefix = b'~'
         else:
             value = value.replace(b'\x00', b'\x80')
-    return b'%s{%d}\r\n%s' % (prefix, len(value), value)
+    return b'%s{%d}\r\n' % (prefix, len(value)), value
 
 
 def render_nstring(value: bytes | None) -> bytes:

@@ -3,6 +3,7 @@ summary or the whole message answers (RFC 3501 §6.4.5, §7.4.2)."""
 
 from __future__ import annotations
 
+import tracemalloc
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -67,3 +68,22 @@ def test_missing_data_is_an_error() -> None:
         plan(b'ENVELOPE').render(1, 1, [], Loaded())
     with pytest.raises(ValueError, match='BODY'):
         plan(b'BODY.PEEK[]').render(1, 1, [], Loaded())
+
+
+@pytest.mark.parametrize('items', [b'BODY.PEEK[]', b'(UID BINARY.PEEK[])',
+                                   b'(FLAGS RFC822)'])
+def test_message_octets_copied_once(items: bytes) -> None:
+    """A large message goes into its response in one copy: fetching it
+    needs memory for the response, not for several copies of it."""
+    body = b'x' * 76 + b'\r\n'
+    content = MessageContent.parse(b'Subject: big\r\n\r\n' + body * 50_000)
+    meta = MessageMeta(7, datetime(2024, 2, 3, tzinfo=UTC), content.size)
+    fetch = plan(items)
+    tracemalloc.start()
+    try:
+        response = fetch.render(3, 7, [], Loaded(meta, content=content))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert response.endswith(content.data + b')\r\n')
+    assert peak < 1.25 * content.size
