@@ -111,21 +111,33 @@ class _PromptAck:
     acknowledgement by 40 ms or more, hoping to send it with a response,
     and the response waits for the end of the line: every APPEND would
     stall. ``TCP_QUICKACK`` sends the acknowledgement when it is asked
-    for; elsewhere this does nothing.
+    for; elsewhere this does nothing. A response acknowledges all that came
+    before it, so only bytes received since the last one need asking.
     """
 
-    __slots__ = ('_socket',)
+    __slots__ = ('_owed', '_socket')
 
     def __init__(self, writer: asyncio.StreamWriter) -> None:
         found: _TCPSocket | None = writer.get_extra_info('socket')
         tcp = found is not None and _TCP_QUICKACK >= 0 \
             and found.family in (socket.AF_INET, socket.AF_INET6)
         self._socket = found if tcp else None
+        self._owed = False
+
+    def received(self) -> None:
+        """Bytes came in that no response has acknowledged yet."""
+        self._owed = True
+
+    def answered(self) -> None:
+        """A response went out, acknowledging everything before it."""
+        self._owed = False
 
     def send(self) -> None:
-        """Has the kernel acknowledge what it received so far now."""
-        if self._socket is None:
+        """Has the kernel acknowledge what it received so far now, unless
+        a response did already."""
+        if self._socket is None or not self._owed:
             return
+        self._owed = False
         try:
             self._socket.setsockopt(socket.IPPROTO_TCP, _TCP_QUICKACK, 1)
         except OSError:  # the connection is gone: nothing to acknowledge
@@ -170,6 +182,7 @@ class IMAPStream:
         memory first where the event loop can gather them (uvloop)."""
         writer = self.writer
         writer.writelines(self._take_queued(data))
+        self._prompt_ack.answered()
         transport = writer.transport
         # Nothing to wait for once the kernel took it all (most writes).
         if transport.get_write_buffer_size() or transport.is_closing():
@@ -215,6 +228,7 @@ class IMAPStream:
             self._deadline.reading = False
         if not data:
             raise ClientClosed()
+        self._prompt_ack.received()
         self.framer.feed(data)
 
     @property
