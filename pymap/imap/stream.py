@@ -246,7 +246,7 @@ class IMAPStream:
                 await self._receive()
             elif isinstance(event, Framed):
                 self._literal_total = 0
-                return parse_command(event.data)
+                return parse_command(event.data, event.literals)
             elif isinstance(event, LiteralRequest):
                 await self._literal_request(event)
             elif isinstance(event, LineTooLong):

@@ -5,10 +5,14 @@ line ending in a literal announcement (``{n}``, ``{n+}``, ``~{n}``) stops
 the framer until the I/O layer accepts or rejects the literal, so limits are
 checked before any literal byte is buffered (RFC 7888 §4; RFC 3501 §7.5).
 Rejected and over-long input is skipped without being kept in memory.
+A literal's octets are gathered in one buffer that becomes their bytes
+without a copy, and go to the parser apart from the command's lines: a
+message of any size is held once.
 """
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 
@@ -25,9 +29,12 @@ class NeedData:
 
 @dataclass(frozen=True, slots=True)
 class Framed:
-    """A whole command: its lines and literals, without the final CRLF."""
+    """A whole command without the final CRLF: its lines, each literal
+    announcement included but not the literal's octets, and the literals'
+    octets in order (see :func:`~pymap.parsing.parser.parse_command`)."""
 
     data: bytes
+    literals: tuple[bytes, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +80,8 @@ class CommandFramer:
         self.max_line = max_line
         self._buf = bytearray()
         self._parts: list[bytes] = []
+        self._literals: list[bytes] = []
+        self._literal = io.BytesIO()
         self._pending: LiteralRequest | None = None
         self._literal_left = 0
         self._skip_left = 0
@@ -117,13 +126,15 @@ class CommandFramer:
         """Reads the announced literal's bytes into the command."""
         request = self._take_pending()
         self._literal_left = request.size
+        if not request.size:
+            self._end_literal()
 
     def reject_literal(self) -> None:
         """Drops the command. A non-synchronizing literal's bytes are
         skipped, then the rest of the command; :class:`Discarded` is sent
         once that is done."""
         request = self._take_pending()
-        self._parts.clear()
+        self._forget_command()
         if request.synchronizing:
             self._rejected = True
         else:
@@ -156,7 +167,7 @@ class CommandFramer:
     def _too_long(self, event: LineTooLong,
                   was_discarding: bool) -> Event | None:
         head = self._parts[0] if self._parts else event.head
-        self._parts.clear()
+        self._forget_command()
         if was_discarding:
             if self._discarding:
                 return None
@@ -171,20 +182,34 @@ class CommandFramer:
 
     def _read_literal(self) -> Event | None:
         taken = min(self._literal_left, len(self._buf))
-        self._parts.append(bytes(self._buf[:taken]))
+        with memoryview(self._buf) as received:
+            self._literal.write(received[:taken])
         del self._buf[:taken]
         self._literal_left -= taken
-        return _NEED_DATA if self._literal_left else None
+        if self._literal_left:
+            return _NEED_DATA
+        self._end_literal()
+        return None
+
+    def _end_literal(self) -> None:
+        # The buffer's own bytes object is handed over, not copied.
+        self._literals.append(self._literal.getvalue())
+        self._literal = io.BytesIO()
+
+    def _forget_command(self) -> None:
+        self._parts.clear()
+        self._literals.clear()
 
     def _line_done(self, line: bytes) -> Event | None:
         match = _literal_end(line)
         if match is None:
             parts, self._parts = self._parts, []
+            literals, self._literals = self._literals, []
             parts.append(_strip_eol(line))
             if self._discarding:
                 self._discarding = False
                 return _DISCARDED
-            return Framed(b''.join(parts))
+            return Framed(b''.join(parts), tuple(literals))
         size, sync = int(match.group(1)), not match.group(2)
         if self._discarding:
             if sync:

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from .commands import (
     AppendCommand,
@@ -86,13 +86,16 @@ def command_head(line: bytes) -> tuple[bytes, bytes | None]:
     return match.group(1), verb
 
 
-def parse_command(data: bytes) -> Command | InvalidCommand:
-    """Parses a whole command (without its final CRLF)."""
+def parse_command(data: bytes, literals: Sequence[bytes] = ()
+                  ) -> Command | InvalidCommand:
+    """Parses a whole command (without its final CRLF): as it came off
+    the wire, or as :class:`~pymap.parsing.framing.Framed` gives it, with
+    the *literals*' octets apart from *data*."""
     tag, verb = command_head(data)
     if verb is None:
         return InvalidCommand(tag, None, 'Missing or invalid command tag.'
                               if tag == b'*' else 'Missing command name.')
-    scanner = Scanner(data, len(tag) + 1 + len(verb))
+    scanner = Scanner(data, len(tag) + 1 + len(verb), literals)
     parser = _PARSERS.get(verb)
     if parser is None:
         return InvalidCommand(tag, verb, 'Unknown command.')

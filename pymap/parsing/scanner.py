@@ -1,14 +1,15 @@
 """Grammar primitives of RFC 3501 §9 over a complete command buffer.
 
-The framer hands the parser one whole command (lines and literal bytes, as
-they came off the wire), so every primitive here works on complete data and
-never needs to ask for more.
+The framer hands the parser one whole command, so every primitive here
+works on complete data and never needs to ask for more. A literal's octets
+follow its announcement in the command's bytes, as on the wire, or, as the
+framer gives them, come apart from the lines, in order.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 __all__ = ['ParseError', 'Scanner']
@@ -36,13 +37,19 @@ class Scanner:
 
     Args:
         data: The whole command, without its final CRLF.
+        pos: Where to start.
+        literals: The octets of the command's literals when *data* holds
+            only their announcements; empty when they follow them in it.
     """
 
-    __slots__ = ('data', 'pos')
+    __slots__ = ('_literals', 'data', 'pos')
 
-    def __init__(self, data: bytes, pos: int = 0) -> None:
+    def __init__(self, data: bytes, pos: int = 0,
+                 literals: Sequence[bytes] = ()) -> None:
         self.data = data
         self.pos = pos
+        self._literals: Iterator[bytes] | None = \
+            iter(literals) if literals else None
 
     def error(self, expected: str) -> ParseError:
         """A parse error describing what was expected at the cursor."""
@@ -131,15 +138,23 @@ class Scanner:
         binary = bool(match.group(1))
         if binary and not allow_binary:
             raise self.error('literal, not literal8')
-        size = int(match.group(2))
-        start = self.pos
-        self.pos = start + size
-        if self.pos > len(self.data):
-            raise self.error(f'literal of {size} bytes')
-        value = self.data[start:self.pos]
+        value = self._octets(int(match.group(2)))
         if not binary and b'\x00' in value:
             raise self.error('literal without NUL')
         return value, binary
+
+    def _octets(self, size: int) -> bytes:
+        """The octets of the literal just announced."""
+        if self._literals is not None:
+            value = next(self._literals, None)
+            if value is not None and len(value) == size:
+                return value
+        else:
+            start = self.pos
+            self.pos = start + size
+            if self.pos <= len(self.data):
+                return self.data[start:self.pos]
+        raise self.error(f'literal of {size} bytes')
 
     def string(self) -> bytes:
         """A quoted string or a literal."""

@@ -3,14 +3,18 @@ way the I/O layer would."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from pymap.parsing.framing import (
     CommandFramer,
     Event,
+    Framed,
     LiteralRequest,
     NeedData,
 )
+
+_ANNOUNCEMENT = re.compile(rb'~?\{[0-9]+\+?\}\r\n')
 
 
 def drain(framer: CommandFramer, answers: list[bool],
@@ -44,3 +48,16 @@ def run(chunks: Iterable[bytes], max_line: int = 8192,
 def bytewise(data: bytes) -> list[bytes]:
     """The data one byte at a time."""
     return [data[i:i + 1] for i in range(len(data))]
+
+
+def on_the_wire(framed: Framed) -> bytes:
+    """The command as the client sent it: each literal's octets back
+    after its announcement."""
+    literals = iter(framed.literals)
+    pieces: list[bytes] = []
+    start = 0
+    for match in _ANNOUNCEMENT.finditer(framed.data):
+        pieces += [framed.data[start:match.end()], next(literals)]
+        start = match.end()
+    assert next(literals, None) is None, 'a literal without announcement'
+    return b''.join([*pieces, framed.data[start:]])

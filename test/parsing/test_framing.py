@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import tracemalloc
+
 import pytest
 
-from pymap.parsing.commands import Command, LoginCommand, NoOpCommand
+from pymap.parsing.commands import (
+    AppendCommand,
+    Command,
+    LoginCommand,
+    NoOpCommand,
+)
 from pymap.parsing.framing import (
     CommandFramer,
     Discarded,
@@ -17,7 +24,7 @@ from pymap.parsing.framing import (
 from pymap.parsing.parser import command_head, parse_command
 
 from .cases import VALID
-from .framer_driver import bytewise, drain, run
+from .framer_driver import bytewise, drain, on_the_wire, run
 
 
 @pytest.mark.parametrize(('wire', 'expected'), VALID,
@@ -28,11 +35,11 @@ def test_valid_command_frames_alike(wire: bytes, expected: Command) -> None:
     single = run(bytewise(data))
     assert whole == single
     framed = [event for event in whole if isinstance(event, Framed)]
-    assert framed == [Framed(wire)]
-    assert parse_command(framed[0].data) == expected
+    assert [on_the_wire(event) for event in framed] == [wire]
+    assert parse_command(framed[0].data, framed[0].literals) == expected
     requests = [event for event in whole
                 if isinstance(event, LiteralRequest)]
-    assert whole == [*requests, Framed(wire)]
+    assert whole == [*requests, framed[0]]
     assert len(requests) == wire.count(b'}\r\n')
     for request in requests:
         assert wire.startswith(request.head)
@@ -42,7 +49,7 @@ def test_valid_command_frames_alike(wire: bytes, expected: Command) -> None:
 def test_pipelined_commands() -> None:
     data = b''.join(wire + b'\r\n' for wire, _ in VALID)
     for chunks in ([data], bytewise(data)):
-        framed = [event.data for event in run(chunks)
+        framed = [on_the_wire(event) for event in run(chunks)
                   if isinstance(event, Framed)]
         assert framed == [wire for wire, _ in VALID]
 
@@ -60,7 +67,7 @@ def test_literal_requests() -> None:
     assert second == LiteralRequest(6, False, b'a1 LOGIN {4}\r\n')
     framer.accept_literal()
     assert framer.next_event() == \
-        Framed(b'a1 LOGIN {4}\r\nfred ~{6+}\r\nsecret')
+        Framed(b'a1 LOGIN {4}\r\n ~{6+}\r\n', (b'fred', b'secret'))
     assert framer.next_event() == NeedData()
     assert framer.buffered == 0
 
@@ -95,8 +102,8 @@ def test_literal_request_is_not_made_for_partial_line() -> None:
 
 def test_bare_lf_literal_line_is_normalized() -> None:
     events = run([b'a1 LOGIN {4}\nfred x\n'])
-    assert events[-1] == Framed(b'a1 LOGIN {4}\r\nfred x')
-    assert parse_command(events[-1].data) == \
+    assert events[-1] == Framed(b'a1 LOGIN {4}\r\n x', (b'fred',))
+    assert parse_command(b'a1 LOGIN {4}\r\n x', (b'fred',)) == \
         LoginCommand(b'a1', b'fred', b'x')
 
 
@@ -117,7 +124,8 @@ def test_line_endings(data: bytes) -> None:
 def test_literal_bytes_are_not_lines() -> None:
     data = b'a1 APPEND X {13}\r\na2 LOGOUT\r\n\r\n\r\na3 NOOP\r\n'
     events = run([data])
-    assert events[1:] == [Framed(b'a1 APPEND X {13}\r\na2 LOGOUT\r\n\r\n'),
+    assert events[1:] == [Framed(b'a1 APPEND X {13}\r\n',
+                                 (b'a2 LOGOUT\r\n\r\n',)),
                           Framed(b'a3 NOOP')]
 
 
@@ -301,3 +309,27 @@ def test_clear_after_starttls() -> None:
     event = framer.next_event()
     assert event == Framed(b'a4 NOOP')
     assert parse_command(event.data) == NoOpCommand(b'a4')
+
+
+def test_large_literal_held_once() -> None:
+    """A message's octets are gathered into the bytes the command carries,
+    without a second copy for the command or for the parsed message."""
+    message = b'x' * 76 + b'\r\n'
+    message *= 50_000
+    wire = b'a1 APPEND INBOX {%d+}\r\n' % len(message) + message + b'\r\n'
+    chunks = [wire[start:start + 65536]
+              for start in range(0, len(wire), 65536)]
+    del wire
+    tracemalloc.start()
+    try:
+        events = run(chunks)
+        framed = events[-1]
+        assert isinstance(framed, Framed)
+        command = parse_command(framed.data, framed.literals)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert isinstance(command, AppendCommand)
+    assert command.messages[0].data is framed.literals[0]
+    assert command.messages[0].data == message
+    assert peak < 1.3 * len(message)

@@ -23,7 +23,7 @@ from pymap.parsing.sequence import SequenceSet
 from pymap.parsing.values import format_datetime, parse_datetime
 
 from .cases import VALID
-from .framer_driver import bytewise, run
+from .framer_driver import bytewise, on_the_wire, run
 
 MAX = 2 ** 32 - 1
 SETTINGS = settings(max_examples=300, deadline=None, database=None,
@@ -35,8 +35,8 @@ TOKENS = [b' ', b'\r\n', b'\n', b'{3}\r\n', b'{2+}\r\n', b'~{4}\r\n',
           b'NIL', b'&ZeVnLIqe-', b'SEARCH OR NOT ']
 
 
-def check_result(data: bytes) -> None:
-    result = parse_command(data)
+def check_result(data: bytes, literals: tuple[bytes, ...] = ()) -> None:
+    result = parse_command(data, literals)
     assert isinstance(result, Command | InvalidCommand)
     if isinstance(result, InvalidCommand):
         assert isinstance(result.reason, str) and result.reason
@@ -106,7 +106,7 @@ def test_framer_chunking_invariant(data: bytes, sizes: list[int],
     assert run(bytewise(data), max_line, answers) == whole
     for event in whole:
         if isinstance(event, Framed):
-            check_result(event.data)
+            check_result(event.data, event.literals)
 
 
 @SETTINGS
@@ -115,8 +115,8 @@ def test_framer_chunking_invariant(data: bytes, sizes: list[int],
 def test_framer_valid_stream(wires: list[bytes], sizes: list[int]) -> None:
     data = b''.join(wire + b'\r\n' for wire in wires)
     events = run(split(data, sizes))
-    assert [event.data for event in events if isinstance(event, Framed)] \
-        == wires
+    assert [on_the_wire(event) for event in events
+            if isinstance(event, Framed)] == wires
 
 
 bound = st.none() | st.integers(1, MAX)
