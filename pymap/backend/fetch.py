@@ -105,11 +105,20 @@ class FetchPlan:
         if self._parts is None:
             items = [render(uid, flags, loaded) for render in self._renderers]
             return b'* %d FETCH (%s)\r\n' % (seq, b' '.join(items))
+        return b''.join(self.render_pieces(seq, uid, flags, loaded))
+
+    def render_pieces(self, seq: int, uid: int, flags: Sequence[bytes],
+                      loaded: Loaded) -> list[bytes]:
+        """:meth:`render` for a plan that :class:`Needs` the content, in
+        pieces that join to the response: the message octets are pieces of
+        their own, not copied."""
+        if self._parts is None:
+            raise ValueError('The plan sends no message octets.')
         pieces = [b'* %d FETCH (' % seq]
         for render_parts in self._parts:
             pieces += (*render_parts(uid, flags, loaded), b' ')
         pieces[-1] = b')\r\n'
-        return b''.join(pieces)
+        return pieces
 
 
 @lru_cache(maxsize=256)

@@ -1,6 +1,7 @@
 """The untagged FETCH responses of one command (RFC 3501 §7.4.2): each
 message loaded as far as its :class:`~.fetch.FetchPlan` needs, rendered,
-and gathered into sends of about :data:`BATCH_BYTES`.
+and gathered into sends of about :data:`BATCH_BYTES`. A message whose
+octets reach that size leaves in pieces, its octets uncopied.
 
 Messages come one at a time from the backend's iterator and are rendered
 as they come; only full batches leave this module's generator, so a
@@ -64,10 +65,10 @@ class FetchResponses:
                     yield full
         else:
             async for message in mailbox.load(uids, True):
-                if isinstance(message, StoredMessage) and (full := add(
-                        message.meta.uid,
-                        Loaded(message.meta, content=message.content))):
-                    yield full
+                if isinstance(message, StoredMessage):
+                    for chunk in self._add_content(message.meta.uid, Loaded(
+                            message.meta, content=message.content)):
+                        yield chunk
         if rest := self.take():
             yield rest
 
@@ -79,11 +80,43 @@ class FetchResponses:
     def _add(self, uid: int, loaded: Loaded) -> bytes:
         """Renders a message; a full batch when it completes one."""
         view = self._view
-        response = self._plan.render(view.seq_of(uid), uid,
-                                     view.flags_of(uid), loaded)
         self.count += 1
+        return self._batched(self._plan.render(
+            view.seq_of(uid), uid, view.flags_of(uid), loaded))
+
+    def _add_content(self, uid: int, loaded: Loaded) -> list[bytes]:
+        """Renders a message with its octets: what is ready to send."""
+        view = self._view
+        pieces = self._plan.render_pieces(view.seq_of(uid), uid,
+                                          view.flags_of(uid), loaded)
+        self.count += 1
+        if sum(map(len, pieces)) < BATCH_BYTES:
+            full = self._batched(b''.join(pieces))
+            return [full] if full else []
+        ready = [self.take()] if self._batch else []
+        return ready + _apart(pieces)
+
+    def _batched(self, response: bytes) -> bytes:
         self._batch.append(response)
         self._size += len(response)
         if self._size >= BATCH_BYTES:
             return self.take()
         return b''
+
+
+def _apart(pieces: list[bytes]) -> list[bytes]:
+    """*pieces* with each run of small ones joined, and the large ones
+    (message octets) left as they are."""
+    chunks: list[bytes] = []
+    small: list[bytes] = []
+    for piece in pieces:
+        if len(piece) < BATCH_BYTES:
+            small.append(piece)
+            continue
+        if small:
+            chunks.append(b''.join(small))
+            small = []
+        chunks.append(piece)
+    if small:
+        chunks.append(b''.join(small))
+    return chunks

@@ -170,7 +170,11 @@ class IMAPStream:
     async def queue(self, data: bytes) -> None:
         """Queues response bytes, so that a command's untagged responses
         leave with its tagged one in one send; sends them once enough
-        have gathered."""
+        have gathered, and sends a large piece (a message's octets) at
+        once, without copying it."""
+        if len(data) >= _SEND_SIZE:
+            await self.write(data)
+            return
         self._queued.append(data)
         self._queued_size += len(data)
         if self._queued_size >= _SEND_SIZE:
@@ -190,11 +194,11 @@ class IMAPStream:
 
     def _take_queued(self, data: bytes) -> list[bytes]:
         chunks = self._queued
-        chunks.append(data)
         self._queued = []
         self._queued_size = 0
-        if len(chunks) > _GATHER_MAX:  # many small ones: one copy is less
+        if len(chunks) >= _GATHER_MAX:  # many small ones: one copy is less
             chunks = [b''.join(chunks)]
+        chunks.append(data)  # as it is: it may be a message's octets
         if self.config.debug:
             _log.debug('%s <- %r', id(self), chunks[0][:200])
         return chunks

@@ -9,11 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from pymap.backend.dict.mailbox import DictMailbox
 from pymap.backend.fetch import FetchPlan, Loaded, Needs
-from pymap.interfaces.storage import MessageMeta
+from pymap.backend.fetch_responses import FetchResponses
+from pymap.interfaces.storage import MessageMeta, NewMessage, StoredMessage
 from pymap.mime import MessageContent
 from pymap.parsing.commands import FetchCommand
 from pymap.parsing.parser import parse_command
+from pymap.selected import SelectedView
 
 CORPUS = sorted((Path(__file__).parents[1] / 'mime' / 'corpus')
                 .glob('*.eml'))
@@ -87,3 +90,20 @@ def test_message_octets_copied_once(items: bytes) -> None:
         tracemalloc.stop()
     assert response.endswith(content.data + b')\r\n')
     assert peak < 1.25 * content.size
+
+
+async def test_message_octets_leave_uncopied() -> None:
+    """A large message's octets leave the FETCH responses as the very
+    bytes the mailbox loaded, beside the response's other bytes."""
+    mailbox = DictMailbox('INBOX')
+    message = b'Subject: big\r\n\r\n' + (b'x' * 76 + b'\r\n') * 50_000
+    [uid] = await mailbox.append([NewMessage(message, frozenset(),
+                                             datetime.now(UTC))])
+    view = SelectedView(await mailbox.snapshot(), 0, readonly=True)
+    responses = FetchResponses(plan(b'(UID BODY.PEEK[])'), view)
+    chunks = [chunk async for chunk in responses.rendered(mailbox, [uid])]
+    assert b''.join(chunks) == b'* 1 FETCH (UID %d BODY[] {%d}\r\n%s)\r\n' \
+        % (uid, len(message), message)
+    [loaded] = [stored async for stored in mailbox.load([uid], True)]
+    assert isinstance(loaded, StoredMessage)
+    assert any(chunk is loaded.content.data for chunk in chunks)
