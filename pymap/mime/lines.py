@@ -1,8 +1,15 @@
 """Line-ending handling and header/body splitting on raw message bytes."""
 
+import re
+
 __all__ = ["CRLF", "body_offset", "count_lines", "to_crlf"]
 
 CRLF = b"\r\n"
+
+#: A line feed without a carriage return before it.  The pattern starts
+#: with the line feed so that the search skips from one line feed to the
+#: next, in one pass over the bytes.
+_BARE_LF = re.compile(rb"\n(?<!\r\n)")
 
 
 def to_crlf(raw: bytes) -> bytes:
@@ -13,8 +20,7 @@ def to_crlf(raw: bytes) -> bytes:
     A lone CR is left alone.  When *raw* is already canonical it is returned
     as is, without copying.
     """
-    line_feeds = raw.count(b"\n")
-    if line_feeds == raw.count(CRLF):
+    if _BARE_LF.search(raw) is None:
         return raw
     return raw.replace(CRLF, b"\n").replace(b"\n", CRLF)
 
