@@ -120,10 +120,11 @@ class DictMailbox:
         pairs = []
         for uid in uids:
             message = self._messages.get(uid)
-            if message is None:
+            flags = self._flags.get(uid)
+            if message is None or flags is None:
                 continue
             pairs.append((uid, target._add(
-                message.data, message.summary, self._flags.flags[uid],
+                message.data, message.summary, flags,
                 message.meta.internal_date)))
             if move:
                 del self._messages[uid]
@@ -159,7 +160,7 @@ class DictMailbox:
         changed = {}
         modified = False
         for uid in uids:
-            old_flags = self._flags.flags.get(uid)
+            old_flags = self._flags.get(uid)
             if old_flags is None:
                 continue
             new_flags = changed[uid] = _apply(old_flags, flags, mode)

@@ -13,10 +13,12 @@ few snapshots behind compares only the touched messages.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pymap.interfaces.storage import ChangeLog, FlagSet, MailboxSnapshot
+
+from ..flagtable import overlaid
 
 __all__ = ['parse_flags', 'render_flags', 'snapshot_from_reply']
 
@@ -49,36 +51,39 @@ def _full(head: tuple[int, int, int, int],
 def _delta(old: MailboxSnapshot, head: tuple[int, int, int, int],
            uids: Sequence[bytes],
            stored: Sequence[bytes | None]) -> MailboxSnapshot:
-    """The cached snapshot with the touched UIDs applied; its UID list is
-    reused when no message came or went."""
+    """The cached snapshot with the touched UIDs applied, its flags laid
+    over rather than copied (:func:`~pymap.backend.flagtable.overlaid`);
+    its UID list is reused when no message came or went."""
     interned: dict[bytes, FlagSet] = {}
-    flags = dict(old.flags)
     touched = [int(uid) for uid in uids]
+    changed: dict[int, FlagSet] = {}
+    removed: list[int] = []
     for uid, value in zip(touched, stored, strict=True):
         if value is None:
-            flags.pop(uid, None)
+            removed.append(uid)
         else:
-            flags[uid] = parse_flags(value, interned)
+            changed[uid] = parse_flags(value, interned)
+    new_uids = _uids(old, changed, removed)
     log = old.changes or ChangeLog(old.modseq)
-    return MailboxSnapshot(head[0], head[1], head[2],
-                           _uids(old, flags, touched), flags,
+    return MailboxSnapshot(head[0], head[1], head[2], new_uids,
+                           overlaid(old.flags, changed, removed, new_uids),
                            head[3], log.record(head[2], touched))
 
 
-def _uids(old: MailboxSnapshot, flags: dict[int, FlagSet],
-          touched: Sequence[int]) -> Sequence[int]:
+def _uids(old: MailboxSnapshot, changed: Mapping[int, FlagSet],
+          removed: Sequence[int]) -> Sequence[int]:
     """The UID list after a delta: the old one when no message came or
     went, extended when messages only came after the last one (APPEND),
-    else sorted again."""
-    added = sorted(uid for uid in touched
-                   if uid in flags and uid not in old.flags)
-    if any(uid not in flags for uid in touched):
-        return sorted(flags)
+    else filtered or sorted again."""
+    added = sorted(uid for uid in changed if uid not in old.flags)
+    gone = {uid for uid in removed if uid in old.flags}
+    kept = [uid for uid in old.uids if uid not in gone] if gone \
+        else old.uids
     if not added:
-        return old.uids
-    if not old.uids or added[0] > old.uids[-1]:
-        return [*old.uids, *added]
-    return sorted(flags)
+        return kept
+    if not kept or added[0] > kept[-1]:
+        return [*kept, *added]
+    return sorted([*kept, *added])
 
 
 def snapshot_from_reply(reply: list[Any],
