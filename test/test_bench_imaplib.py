@@ -1,4 +1,4 @@
-"""The benchmarks that drive servers with Python's imaplib keep working:
+"""The benchmarks that drive servers through real sockets keep working:
 run tiny against pymap's dict and maildir backends, each reports a time
 for each server (timings are not checked)."""
 
@@ -36,3 +36,14 @@ def test_large_message_benchmark_runs_tiny() -> None:
                      pattern=r'ms per FETCH; peak memory [0-9.]+ MiB after '
                              r'APPEND, [0-9.]+ MiB after FETCH$')
     assert all(value > 0 for value in took)
+
+
+def test_mailbox_changes_benchmark_runs_tiny() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / 'bench' / 'mailbox_changes.py'),
+         '--sizes', '1500', '--changes', '3', '--servers', *SERVERS],
+        capture_output=True, text=True, timeout=300, check=True)
+    reported = re.findall(r'^(\S+) +1,500 +([0-9.]+) +([0-9.]+)$',
+                          result.stdout, re.MULTILINE)
+    assert [kind for kind, *_ in reported] == SERVERS, result.stdout
+    assert all(float(took) > 0 for _, *times in reported for took in times)
