@@ -4,6 +4,7 @@ them."""
 
 from __future__ import annotations
 
+from pymap.backend.flagtable import FlagTable, LayeredFlags
 from pymap.interfaces.storage import FlagSet, MailboxSnapshot
 from pymap.selected import SelectedView
 
@@ -47,3 +48,29 @@ def test_ghosts_get_a_view_of_its_own() -> None:
     assert expunged.uids == [2, 3] and 1 not in expunged.flags
     assert view.update(expunged, [], True) == [b'* 1 EXPUNGE\r\n']
     assert view.uids is expunged.uids
+
+
+def test_a_view_follows_layered_flags() -> None:
+    table = FlagTable(copy_limit=0)
+    for uid in range(1, 6):
+        table.put(uid, frozenset())
+    table.commit(1)
+    view = SelectedView(_from_table(table, 1), 5, readonly=False)
+    table.put(2, SEEN)
+    table.drop(4)
+    table.put(6, frozenset())
+    table.commit(2)
+    layered = _from_table(table, 2)
+    assert isinstance(layered.flags, LayeredFlags)
+    assert view.update(layered, [], False) == [
+        b'* 2 FETCH (UID 2 FLAGS (\\Seen))\r\n', b'* 6 EXISTS\r\n',
+        b'* 0 RECENT\r\n']
+    assert view.uids == [1, 2, 3, 4, 5, 6] and view.flags[4] == frozenset()
+    assert view.update(layered, [], True) == [b'* 4 EXPUNGE\r\n']
+    assert view.uids is layered.uids and view.flags is layered.flags
+
+
+def _from_table(table: FlagTable, modseq: int) -> MailboxSnapshot:
+    uids, flags = table.shared()
+    return MailboxSnapshot(1, uids[-1] + 1, modseq, uids, flags, 0,
+                           table.changes)
