@@ -2,7 +2,9 @@
 
 Backends raise these; the IMAP layer turns them into a tagged ``NO`` (or
 ``BAD``) response with the right response code, and the admin service maps
-the same classes in one place.
+the same classes in one place. The IMAP layer's own refusals live here too:
+its modules may be compiled by mypyc, and a compiled subclass would not
+override these class attributes.
 """
 
 from __future__ import annotations
@@ -10,15 +12,21 @@ from __future__ import annotations
 __all__ = [
     'AuthenticationFailed',
     'BadCharset',
+    'BadCommand',
     'CloseConnection',
     'EntityConflict',
+    'ExpungeIssued',
     'IMAPError',
     'InUse',
+    'InvalidName',
+    'InvalidSequence',
+    'LoginsThrottled',
     'MailboxConflict',
     'MailboxHasChildren',
     'MailboxNotFound',
     'NotAllowed',
     'NotSupported',
+    'PrivacyRequired',
     'TemporaryFailure',
     'TooBig',
     'UnknownTransferEncoding',
@@ -141,6 +149,48 @@ class EntityConflict(IMAPError):
 
     code = b'INUSE'
     default_text = 'The record was changed by someone else.'
+
+
+class InvalidName(IMAPError):
+    """A mailbox name the server cannot use (``CANNOT``)."""
+
+    code = b'CANNOT'
+    default_text = 'Invalid mailbox name.'
+
+
+class ExpungeIssued(IMAPError):
+    """Some requested messages were expunged by another session
+    (RFC 5530 ``EXPUNGEISSUED``)."""
+
+    code = b'EXPUNGEISSUED'
+    default_text = 'Some of the requested messages no longer exist.'
+
+
+class InvalidSequence(IMAPError):
+    """A sequence set that names no message of the mailbox (``BAD``)."""
+
+    status = b'BAD'
+    default_text = 'Invalid sequence set.'
+
+
+class BadCommand(IMAPError):
+    """A command the connection cannot run as sent (``BAD``)."""
+
+    status = b'BAD'
+
+
+class PrivacyRequired(IMAPError):
+    """A plain-text password on an unprotected connection (RFC 5530)."""
+
+    code = b'PRIVACYREQUIRED'
+    default_text = 'Use TLS (STARTTLS) before sending a password.'
+
+
+class LoginsThrottled(IMAPError):
+    """Too many failed logins from this address."""
+
+    code = b'UNAVAILABLE'
+    default_text = 'Too many failed logins; try again later.'
 
 
 class CloseConnection(Exception):

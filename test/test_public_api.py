@@ -18,13 +18,14 @@ PUBLIC_API = {
     'pymap.interfaces.backend': {
         'Backend', 'BackendType', 'HealthStatus', 'Service',
         'ServiceType'},
-    'pymap.interfaces.session': {'Done', 'Output', 'Session'},
+    'pymap.interfaces.session': {'Done', 'Session', 'Untagged'},
     'pymap.exceptions': {
-        'AuthenticationFailed', 'BadCharset', 'CloseConnection',
-        'EntityConflict', 'IMAPError', 'InUse', 'MailboxConflict',
-        'MailboxHasChildren', 'MailboxNotFound', 'NotAllowed',
-        'NotSupported', 'TemporaryFailure', 'TooBig',
-        'UnknownTransferEncoding', 'UserNotFound'},
+        'AuthenticationFailed', 'BadCharset', 'BadCommand',
+        'CloseConnection', 'EntityConflict', 'ExpungeIssued', 'IMAPError',
+        'InUse', 'InvalidName', 'InvalidSequence', 'LoginsThrottled',
+        'MailboxConflict', 'MailboxHasChildren', 'MailboxNotFound',
+        'NotAllowed', 'NotSupported', 'PrivacyRequired', 'TemporaryFailure',
+        'TooBig', 'UnknownTransferEncoding', 'UserNotFound'},
     'pymap.config': {'IMAPConfig'},
     'pymap.plugin': {
         'BACKEND_GROUP', 'SERVICE_GROUP', 'load_backends', 'load_services'},

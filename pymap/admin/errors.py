@@ -18,11 +18,11 @@ from grpclib.const import Status
 from grpclib.exceptions import GRPCError
 from grpclib.server import Stream
 
-from pymap.backend.names import InvalidName
 from pymap.exceptions import (
     EntityConflict,
     IMAPError,
     InUse,
+    InvalidName,
     MailboxConflict,
     MailboxHasChildren,
     MailboxNotFound,

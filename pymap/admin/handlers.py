@@ -17,7 +17,6 @@ from pymap.backend.names import check_name
 from pymap.config import IMAPConfig
 from pymap.exceptions import MailboxNotFound
 from pymap.interfaces.backend import Backend
-from pymap.interfaces.session import Output
 from pymap.interfaces.storage import MailboxEntry, MailboxSet, NewMessage
 from pymap.interfaces.users import UserRecord
 from pymap.parsing.commands import CreateCommand, DeleteCommand
@@ -181,14 +180,14 @@ class AdminHandlers(AdminBase):
                               ) -> CreateMailboxResponse:
         """IMAP CREATE's rules (RFC 3501 §6.3.3): parents as needed."""
         commands = await self._commands(request.user)
-        await _drain(commands.create(CreateCommand(_TAG, request.mailbox)))
+        await commands.create(CreateCommand(_TAG, request.mailbox), _IGNORED)
         return CreateMailboxResponse()
 
     async def _delete_mailbox(self, request: DeleteMailboxRequest
                               ) -> DeleteMailboxResponse:
         """IMAP DELETE's rules (RFC 3501 §6.3.4): never INBOX."""
         commands = await self._commands(request.user)
-        await _drain(commands.delete(DeleteCommand(_TAG, request.mailbox)))
+        await commands.delete(DeleteCommand(_TAG, request.mailbox), _IGNORED)
         return DeleteMailboxResponse()
 
     async def _commands(self, user: str) -> MailboxCommands:
@@ -221,7 +220,12 @@ async def _describe(mailboxes: MailboxSet,
         uid_validity=snapshot.uid_validity, next_uid=snapshot.next_uid)
 
 
-async def _drain(output: Output) -> None:
-    """Runs an IMAP command handler for its effect alone."""
-    async for _ in output:
+class _Ignored:
+    """Untagged responses of an IMAP command handler run for its effect
+    alone: dropped."""
+
+    async def queue(self, data: bytes) -> None:
         pass
+
+
+_IGNORED = _Ignored()

@@ -4,14 +4,16 @@ and gathered into sends of about :data:`BATCH_BYTES`. A message whose
 octets reach that size leaves in pieces, its octets uncopied.
 
 Messages come one at a time from the backend's iterator and are rendered
-as they come; only full batches leave this module's generator, so a
-message costs one step of the backend's iterator and no more.
+as they come; only full batches are handed on to be sent, so a message
+costs one step of the backend's iterator and no more.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 
+from pymap.exceptions import IMAPError
+from pymap.interfaces.session import Untagged
 from pymap.interfaces.storage import Mailbox, MessageMeta, StoredMessage
 from pymap.selected import SelectedView
 
@@ -41,11 +43,23 @@ class FetchResponses:
         self._size = 0
         self.count = 0
 
-    async def rendered(self, mailbox: Mailbox, uids: Sequence[int]
-                       ) -> AsyncIterator[bytes]:
-        """The responses for the messages of *uids* that still exist, in
-        batches. A rendering error (an :exc:`~pymap.exceptions.IMAPError`)
-        leaves the responses before it in :meth:`take`."""
+    async def send(self, mailbox: Mailbox, uids: Sequence[int],
+                   out: Untagged) -> None:
+        """Queues on *out* the responses for the messages of *uids* that
+        still exist, in batches. When rendering one fails (an
+        :exc:`~pymap.exceptions.IMAPError`), the responses before it are
+        queued before the error goes on."""
+        try:
+            await self._send(mailbox, uids, out)
+        except IMAPError as exc:
+            if rest := self.take():
+                await out.queue(rest)
+            raise exc  # not a bare raise (see Connection.run)
+        if rest := self.take():
+            await out.queue(rest)
+
+    async def _send(self, mailbox: Mailbox, uids: Sequence[int],
+                    out: Untagged) -> None:
         add = self._add
         needs = self._plan.needs
         if needs is Needs.VIEW:
@@ -53,24 +67,22 @@ class FetchResponses:
             nothing = Loaded()
             for uid in uids:
                 if uid in present and (full := add(uid, nothing)):
-                    yield full
+                    await out.queue(full)
         elif needs is Needs.META:
             async for meta in mailbox.load(uids, False):
                 if isinstance(meta, MessageMeta) \
                         and (full := add(meta.uid, Loaded(meta))):
-                    yield full
+                    await out.queue(full)
         elif needs is Needs.SUMMARY:
             async for meta, summary in load_summaries(mailbox, uids):
                 if full := add(meta.uid, Loaded(meta, summary)):
-                    yield full
+                    await out.queue(full)
         else:
             async for message in mailbox.load(uids, True):
                 if isinstance(message, StoredMessage):
                     for chunk in self._add_content(message.meta.uid, Loaded(
                             message.meta, content=message.content)):
-                        yield chunk
-        if rest := self.take():
-            yield rest
+                        await out.queue(chunk)
 
     def take(self) -> bytes:
         """The responses rendered and not yet taken."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 
 from pymap.config import IMAPConfig
 from pymap.exceptions import (
@@ -13,7 +13,7 @@ from pymap.exceptions import (
     MailboxNotFound,
     NotAllowed,
 )
-from pymap.interfaces.session import Done, Output
+from pymap.interfaces.session import Done, Untagged
 from pymap.interfaces.storage import DELIMITER, MailboxEntry, MailboxSet
 from pymap.parsing.commands import (
     CreateCommand,
@@ -48,7 +48,7 @@ class MailboxCommands:
         return {entry.name: entry
                 for entry in await self.mailboxes.list_mailboxes()}
 
-    async def create(self, cmd: CreateCommand) -> Output:
+    async def create(self, cmd: CreateCommand, out: Untagged) -> Done:
         """CREATE (§6.3.3): superior names are created as needed. A name
         kept only for its inferiors (``\\Noselect`` after DELETE, §6.3.4)
         is not an extant mailbox, so it may be created again."""
@@ -57,11 +57,11 @@ class MailboxCommands:
         entry = entries.get(name)
         if name == _INBOX or (entry is not None and entry.selectable):
             raise MailboxConflict()
-        async with self._missing_parents(name, entries):
-            await self.mailboxes.create_mailbox(name)
-        yield Done('CREATE completed.')
+        await self._with_parents(
+            name, entries, lambda: self.mailboxes.create_mailbox(name))
+        return Done('CREATE completed.')
 
-    async def delete(self, cmd: DeleteCommand) -> Output:
+    async def delete(self, cmd: DeleteCommand, out: Untagged) -> Done:
         """DELETE (§6.3.4)."""
         name = check_name(cmd.mailbox)
         if name == _INBOX:
@@ -73,9 +73,9 @@ class MailboxCommands:
         if not entry.selectable and _has_children(name, entries):
             raise MailboxHasChildren()
         await self.mailboxes.delete_mailbox(name)
-        yield Done('DELETE completed.')
+        return Done('DELETE completed.')
 
-    async def rename(self, cmd: RenameCommand) -> Output:
+    async def rename(self, cmd: RenameCommand, out: Untagged) -> Done:
         """RENAME (§6.3.5); renaming INBOX moves its messages into the new
         mailbox and leaves INBOX (and its inferiors) in place, so the new
         name may be below INBOX."""
@@ -88,32 +88,30 @@ class MailboxCommands:
             raise MailboxConflict()
         if source != _INBOX and destination.startswith(source + DELIMITER):
             raise NotAllowed('Cannot rename a mailbox into itself.')
-        async with self._missing_parents(destination, entries):
-            if source == _INBOX:
-                await self._rename_inbox(destination)
-            else:
-                await self.mailboxes.rename_mailbox(source, destination)
-        yield Done('RENAME completed.')
+        await self._with_parents(
+            destination, entries,
+            lambda: self._rename_inbox(destination) if source == _INBOX
+            else self.mailboxes.rename_mailbox(source, destination))
+        return Done('RENAME completed.')
 
-    @contextlib.asynccontextmanager
-    async def _missing_parents(self, name: str,
-                               entries: dict[str, MailboxEntry]
-                               ) -> AsyncIterator[None]:
-        """Creates the superior names of *name* that do not exist yet, and
-        removes them again if the operation in the block fails, so that a
-        refused name leaves nothing behind."""
+    async def _with_parents(self, name: str,
+                            entries: dict[str, MailboxEntry],
+                            action: Callable[[], Awaitable[None]]) -> None:
+        """Creates the superior names of *name* that do not exist yet, then
+        runs *action*; if it fails, the superiors made for it are removed
+        again, so that a refused name leaves nothing behind."""
         created: list[str] = []
         try:
             for parent in parents_of(name):
                 if parent not in entries:
                     await self.mailboxes.create_mailbox(parent)
                     created.append(parent)
-            yield
-        except IMAPError:
+            await action()
+        except IMAPError as exc:
             for parent in reversed(created):
                 with contextlib.suppress(IMAPError):
                     await self.mailboxes.delete_mailbox(parent)
-            raise
+            raise exc  # not a bare raise (see Connection.run)
 
     async def _rename_inbox(self, destination: str) -> None:
         await self.mailboxes.create_mailbox(destination)
@@ -122,35 +120,38 @@ class MailboxCommands:
         snapshot = await inbox.snapshot()
         await inbox.copy_to(list(snapshot.uids), target, move=True)
 
-    async def subscribe(self, cmd: SubscribeCommand) -> Output:
+    async def subscribe(self, cmd: SubscribeCommand, out: Untagged) -> Done:
         """SUBSCRIBE (§6.3.6)."""
         await self.mailboxes.set_subscribed(check_name(cmd.mailbox), True)
-        yield Done('SUBSCRIBE completed.')
+        return Done('SUBSCRIBE completed.')
 
-    async def unsubscribe(self, cmd: UnsubscribeCommand) -> Output:
+    async def unsubscribe(self, cmd: UnsubscribeCommand,
+                          out: Untagged) -> Done:
         """UNSUBSCRIBE (§6.3.7)."""
         name = check_name(cmd.mailbox)
         if name not in await self.mailboxes.get_subscriptions():
             raise MailboxNotFound('Mailbox is not subscribed.')
         await self.mailboxes.set_subscribed(name, False)
-        yield Done('UNSUBSCRIBE completed.')
+        return Done('UNSUBSCRIBE completed.')
 
-    async def list_mailboxes(self, cmd: ListCommand) -> Output:
+    async def list_mailboxes(self, cmd: ListCommand, out: Untagged) -> Done:
         """LIST (§6.3.8) and LSUB (§6.3.9), with CHILDREN (RFC 3348)."""
         lsub = isinstance(cmd, LsubCommand)
         verb = b'LSUB' if lsub else b'LIST'
         if not cmd.pattern:
-            yield b'* %s (\\Noselect) %s ""\r\n' % (verb, _QUOTED_DELIMITER)
+            await out.queue(b'* %s (\\Noselect) %s ""\r\n'
+                            % (verb, _QUOTED_DELIMITER))
         else:
             pattern = join_pattern(cmd.reference, cmd.pattern)
             entries = await self._entries()
             listed = await self._subscribed(entries, pattern) if lsub \
                 else _listed(entries, pattern)
-            for name, attributes in listed:
-                yield b'* %s %s %s %s\r\n' % (
-                    verb, render_list(attributes), _QUOTED_DELIMITER,
-                    render_mailbox(name))
-        yield Done(f'{verb.decode()} completed.')
+            lines = [b'* %s %s %s %s\r\n' % (
+                verb, render_list(attributes), _QUOTED_DELIMITER,
+                render_mailbox(name)) for name, attributes in listed]
+            if lines:
+                await out.queue(b''.join(lines))
+        return Done(f'{verb.decode()} completed.')
 
     async def _subscribed(self, entries: dict[str, MailboxEntry],
                           pattern: str) -> list[tuple[str, list[bytes]]]:
@@ -171,12 +172,13 @@ class MailboxCommands:
                     listed[parent] = [b'\\Noselect']
         return sorted(listed.items())
 
-    async def namespace(self, cmd: NamespaceCommand) -> Output:
+    async def namespace(self, cmd: NamespaceCommand, out: Untagged) -> Done:
         """NAMESPACE (RFC 2342): one personal namespace."""
-        yield b'* NAMESPACE (("" %s)) NIL NIL\r\n' % _QUOTED_DELIMITER
-        yield Done('NAMESPACE completed.')
+        await out.queue(b'* NAMESPACE (("" %s)) NIL NIL\r\n'
+                        % _QUOTED_DELIMITER)
+        return Done('NAMESPACE completed.')
 
-    async def status(self, cmd: StatusCommand) -> Output:
+    async def status(self, cmd: StatusCommand, out: Untagged) -> Done:
         """STATUS (§6.3.10), with APPENDLIMIT (RFC 7889)."""
         mailbox = await self.mailboxes.get_mailbox(check_name(cmd.mailbox))
         snapshot = await mailbox.snapshot()
@@ -191,9 +193,9 @@ class MailboxCommands:
             b'APPENDLIMIT': self.config.max_append,
         }
         items = [b'%s %d' % (item, values[item]) for item in cmd.items]
-        yield b'* STATUS %s %s\r\n' % (render_mailbox(cmd.mailbox),
-                                       render_list(items))
-        yield Done('STATUS completed.')
+        await out.queue(b'* STATUS %s %s\r\n' % (
+            render_mailbox(cmd.mailbox), render_list(items)))
+        return Done('STATUS completed.')
 
 
 def _listed(entries: dict[str, MailboxEntry],

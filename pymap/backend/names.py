@@ -5,20 +5,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pymap.exceptions import IMAPError
+from pymap.exceptions import InvalidName
 from pymap.interfaces.storage import DELIMITER
 
-__all__ = ['InvalidName', 'check_name', 'join_pattern', 'match_pattern',
-           'parents_of']
+__all__ = ['check_name', 'join_pattern', 'match_pattern', 'parents_of']
 
 MAX_NAME_LENGTH = 1000
-
-
-class InvalidName(IMAPError):
-    """A mailbox name the server cannot use."""
-
-    code = b'CANNOT'
-    default_text = 'Invalid mailbox name.'
 
 
 def check_name(name: str) -> str:

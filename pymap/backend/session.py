@@ -5,24 +5,28 @@ from __future__ import annotations
 
 import asyncio
 from bisect import bisect_right
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from pymap.config import IMAPConfig
-from pymap.exceptions import IMAPError, MailboxNotFound, NotAllowed
-from pymap.interfaces.session import Done, Output
+from pymap.exceptions import (
+    ExpungeIssued,
+    IMAPError,
+    InvalidSequence,
+    MailboxNotFound,
+    NotAllowed,
+)
+from pymap.interfaces.session import Done, Untagged
 from pymap.interfaces.storage import (
     FlagSet,
     Mailbox,
     MailboxSet,
-    MessageMeta,
     NewMessage,
 )
 from pymap.parsing.commands import (
     AppendCommand,
     CheckCommand,
     CloseCommand,
-    Command,
     CopyCommand,
     ExpungeCommand,
     FetchCommand,
@@ -41,7 +45,7 @@ from .fetch import command_plan
 from .fetch_responses import FetchResponses
 from .mailboxes import MailboxCommands
 from .names import check_name
-from .summaries import load_summaries
+from .summaries import load_metas, load_summaries
 from .uidset import render_uid_set
 
 __all__ = ['BaseSession']
@@ -53,14 +57,6 @@ _STORE_DONE = Done('STORE completed.')
 _DELETED = b'\\Deleted'
 _SYSTEM_FLAGS = (b'\\Answered', b'\\Flagged', b'\\Deleted', b'\\Seen',
                  b'\\Draft')
-
-
-class ExpungeIssued(IMAPError):
-    """Some requested messages were expunged by another session
-    (RFC 5530 ``EXPUNGEISSUED``)."""
-
-    code = b'EXPUNGEISSUED'
-    default_text = 'Some of the requested messages no longer exist.'
 
 
 class BaseSession(MailboxCommands):
@@ -108,16 +104,18 @@ class BaseSession(MailboxCommands):
                 snapshot.uids, max(claimed, view.next_uid - 1)):]
         return view.update(snapshot, new_recent, allow_expunge)
 
-    async def _after(self, cmd: Command, done: Done,
-                     allow_expunge: bool = True) -> list[bytes | Done]:
-        """The end of a command: its untagged updates, then *done*."""
+    async def _finish(self, out: Untagged, done: Done,
+                      allow_expunge: bool = True) -> Done:
+        """The end of a command: queues its untagged updates and returns
+        *done*."""
         with command_end():
             lines = await self._updates(allow_expunge)
-        return [*lines, done]
+        await _queue_all(out, lines)
+        return done
 
     # -- selected state ---------------------------------------------------
 
-    async def select(self, cmd: SelectCommand) -> Output:
+    async def select(self, cmd: SelectCommand, out: Untagged) -> Done:
         """SELECT / EXAMINE (RFC 3501 §6.3.1, §6.3.2)."""
         self._mailbox = self._view = None
         mailbox = await self.mailboxes.get_mailbox(check_name(cmd.mailbox))
@@ -127,11 +125,11 @@ class BaseSession(MailboxCommands):
             recent_after = await mailbox.claim_recent(snapshot.next_uid - 1)
         view = SelectedView(snapshot, recent_after, cmd.readonly)
         self._mailbox, self._view = mailbox, view
-        for line in self._select_lines(view, snapshot.flags.values()):
-            yield line
+        await _queue_all(out, self._select_lines(view,
+                                                 snapshot.flags.values()))
         mode = b'READ-ONLY' if cmd.readonly else b'READ-WRITE'
-        yield Done(f'{"EXAMINE" if cmd.readonly else "SELECT"} completed.',
-                   mode)
+        return Done(f'{"EXAMINE" if cmd.readonly else "SELECT"} completed.',
+                    mode)
 
     @staticmethod
     def _select_lines(view: SelectedView,
@@ -158,17 +156,15 @@ class BaseSession(MailboxCommands):
                   % view.next_uid]
         return lines
 
-    async def noop(self, cmd: NoOpCommand) -> Output:
+    async def noop(self, cmd: NoOpCommand, out: Untagged) -> Done:
         """NOOP (RFC 3501 §6.1.2): reports pending updates."""
-        for item in await self._after(cmd, _NOOP_DONE):
-            yield item
+        return await self._finish(out, _NOOP_DONE)
 
-    async def check(self, cmd: CheckCommand) -> Output:
+    async def check(self, cmd: CheckCommand, out: Untagged) -> Done:
         """CHECK (§6.4.1): the stores write through, so a checkpoint is
         only an update."""
         self._require_selected()
-        for item in await self._after(cmd, Done('CHECK completed.')):
-            yield item
+        return await self._finish(out, Done('CHECK completed.'))
 
     async def idle(self, timeout: float) -> list[bytes]:
         """Waits for a change pushed by the store (RFC 2177); EXPUNGE
@@ -182,7 +178,7 @@ class BaseSession(MailboxCommands):
             await self._mailbox.wait_for_change(self._view.modseq, timeout)
         return await self._updates()
 
-    async def close(self, cmd: CloseCommand) -> Output:
+    async def close(self, cmd: CloseCommand, out: Untagged) -> Done:
         """CLOSE (§6.4.2): silently expunges ``\\Deleted`` messages unless
         read-only, then deselects."""
         mailbox, view = self._require_selected()
@@ -193,49 +189,45 @@ class BaseSession(MailboxCommands):
                        if _DELETED in snapshot.flags[uid]]
             if deleted:
                 await mailbox.expunge(deleted)
-        yield Done('CLOSE completed.')
+        return Done('CLOSE completed.')
 
-    async def unselect(self, cmd: UnselectCommand) -> Output:
+    async def unselect(self, cmd: UnselectCommand, out: Untagged) -> Done:
         """UNSELECT (RFC 3691): deselects without expunging."""
         self._require_selected()
         self._mailbox = self._view = None
-        yield Done('UNSELECT completed.')
+        return Done('UNSELECT completed.')
 
-    async def expunge(self, cmd: ExpungeCommand) -> Output:
+    async def expunge(self, cmd: ExpungeCommand, out: Untagged) -> Done:
         """EXPUNGE (§6.4.3) and UID EXPUNGE (RFC 4315 §2.1)."""
         mailbox, view = self._require_writable()
-        for line in await self._updates(allow_expunge=False):
-            yield line
+        await _queue_all(out, await self._updates(allow_expunge=False))
         uids = view.uids if cmd.uid_set is None \
             else cmd.uid_set.select_uids(view.uids)
         deleted = [uid for uid in uids if uid not in view.ghosts
                    and _DELETED in view.flags[uid]]
         if deleted:
             await mailbox.expunge(deleted)
-        for item in await self._after(cmd, Done('EXPUNGE completed.')):
-            yield item
+        return await self._finish(out, Done('EXPUNGE completed.'))
 
     def _resolve(self, view: SelectedView, cmd: FetchCommand
                  | StoreCommand | CopyCommand) -> list[int]:
         try:
             return view.resolve(cmd.seq_set, cmd.uid)
         except ValueError as exc:
-            raise _BadSequence(str(exc)) from exc
+            raise InvalidSequence(str(exc)) from exc
 
-    async def search(self, cmd: SearchCommand) -> Output:
+    async def search(self, cmd: SearchCommand, out: Untagged) -> Done:
         """SEARCH / UID SEARCH (§6.4.4). The view is refreshed first, so
         the result agrees with the flags and messages announced with it."""
         mailbox, view = self._require_selected()
         query = SearchQuery(cmd.key, cmd.charset)
-        for line in await self._updates(allow_expunge=cmd.uid):
-            yield line
+        await _queue_all(out, await self._updates(allow_expunge=cmd.uid))
         found = await self._search(mailbox, view, query)
         numbers = found if cmd.uid else [view.seq_of(uid) for uid in found]
-        yield b'* SEARCH' + b''.join(b' %d' % num for num in numbers) \
-            + b'\r\n'
-        for item in await self._after(cmd, Done('SEARCH completed.'),
-                                      allow_expunge=cmd.uid):
-            yield item
+        await out.queue(b'* SEARCH' + b''.join(b' %d' % num
+                                               for num in numbers) + b'\r\n')
+        return await self._finish(out, Done('SEARCH completed.'),
+                                  allow_expunge=cmd.uid)
 
     @staticmethod
     async def _search(mailbox: Mailbox, view: SelectedView,
@@ -252,7 +244,7 @@ class BaseSession(MailboxCommands):
                 seq, uid, flag_set(uid), exists,
                 largest_uid))]
         loaded = load_summaries(mailbox, list(seqs)) \
-            if query.needs_summary else _metas(mailbox, list(seqs))
+            if query.needs_summary else load_metas(mailbox, list(seqs))
         found = []
         async for meta, summary in loaded:
             uid = meta.uid
@@ -262,7 +254,7 @@ class BaseSession(MailboxCommands):
                 found.append(uid)
         return found
 
-    async def fetch(self, cmd: FetchCommand) -> Output:
+    async def fetch(self, cmd: FetchCommand, out: Untagged) -> Done:
         """FETCH / UID FETCH (§6.4.5): streamed in batches of responses. A
         message expunged meanwhile fails FETCH with EXPUNGEISSUED (RFC 2180
         §4.1.2); UID FETCH ignores it, as §6.4.8 asks."""
@@ -273,19 +265,11 @@ class BaseSession(MailboxCommands):
                 and await self._mark_seen(mailbox, view, uids):
             plan = plan.with_flags()
         responses = FetchResponses(plan, view)
-        try:
-            async for batch in responses.rendered(mailbox, uids):
-                yield batch
-        except IMAPError:  # the responses so far go out before it
-            if rest := responses.take():
-                yield rest
-            raise
-        for item in await self._after(cmd, _FETCH_DONE,
-                                      allow_expunge=cmd.uid):
-            if isinstance(item, Done) and responses.count < len(uids) \
-                    and not cmd.uid:
-                raise ExpungeIssued()
-            yield item
+        await responses.send(mailbox, uids, out)
+        done = await self._finish(out, _FETCH_DONE, allow_expunge=cmd.uid)
+        if responses.count < len(uids) and not cmd.uid:
+            raise ExpungeIssued()
+        return done
 
     @staticmethod
     async def _mark_seen(mailbox: Mailbox, view: SelectedView,
@@ -300,7 +284,7 @@ class BaseSession(MailboxCommands):
             unseen, frozenset([_SEEN]), 'add'))
         return True
 
-    async def store(self, cmd: StoreCommand) -> Output:
+    async def store(self, cmd: StoreCommand, out: Untagged) -> Done:
         """STORE / UID STORE (§6.4.6). Expunged messages are reported as
         for FETCH."""
         mailbox, view = self._require_writable()
@@ -310,17 +294,14 @@ class BaseSession(MailboxCommands):
                                              cmd.mode)
         view.set_flags(changed)
         if not cmd.silent:
-            for uid in live:
-                if uid in changed:
-                    yield view.fetch_flags(uid, with_uid=cmd.uid)
-        for item in await self._after(cmd, _STORE_DONE,
-                                      allow_expunge=cmd.uid):
-            if isinstance(item, Done) and len(changed) < len(uids) \
-                    and not cmd.uid:
-                raise ExpungeIssued()
-            yield item
+            await _queue_all(out, [view.fetch_flags(uid, with_uid=cmd.uid)
+                                   for uid in live if uid in changed])
+        done = await self._finish(out, _STORE_DONE, allow_expunge=cmd.uid)
+        if len(changed) < len(uids) and not cmd.uid:
+            raise ExpungeIssued()
+        return done
 
-    async def copy(self, cmd: CopyCommand) -> Output:
+    async def copy(self, cmd: CopyCommand, out: Untagged) -> Done:
         """COPY (§6.4.7) and MOVE (RFC 6851), with COPYUID (RFC 4315)."""
         move = isinstance(cmd, MoveCommand)
         mailbox, view = self._require_writable() if move \
@@ -332,14 +313,10 @@ class BaseSession(MailboxCommands):
         verb = 'MOVE' if move else 'COPY'
         if move:
             if code:
-                yield b'* OK [%s] Moved.\r\n' % code
-            for item in await self._after(cmd, Done(f'{verb} completed.')):
-                yield item
-        else:
-            for item in await self._after(
-                    cmd, Done(f'{verb} completed.', code),
-                    allow_expunge=cmd.uid):
-                yield item
+                await out.queue(b'* OK [%s] Moved.\r\n' % code)
+            return await self._finish(out, Done(f'{verb} completed.'))
+        return await self._finish(out, Done(f'{verb} completed.', code),
+                                  allow_expunge=cmd.uid)
 
     async def _target(self, name: str) -> Mailbox:
         try:
@@ -357,7 +334,7 @@ class BaseSession(MailboxCommands):
             validity, render_uid_set([src for src, _ in pairs]),
             render_uid_set([dst for _, dst in pairs]))
 
-    async def append(self, cmd: AppendCommand) -> Output:
+    async def append(self, cmd: AppendCommand, out: Untagged) -> Done:
         """APPEND (§6.3.11) with MULTIAPPEND (RFC 3502) and APPENDUID
         (RFC 4315)."""
         target = await self._target(cmd.mailbox)
@@ -367,19 +344,11 @@ class BaseSession(MailboxCommands):
             for msg in cmd.messages])
         validity = (await target.snapshot()).uid_validity
         code = b'APPENDUID %d %s' % (validity, render_uid_set(uids))
-        for item in await self._after(cmd, Done('APPEND completed.', code)):
-            yield item
+        return await self._finish(out, Done('APPEND completed.', code))
 
 
-class _BadSequence(IMAPError):
-    status = b'BAD'
-    default_text = 'Invalid sequence set.'
-
-
-async def _metas(mailbox: Mailbox, uids: Sequence[int]
-                 ) -> AsyncIterator[tuple[MessageMeta, None]]:
-    """The meta data of the messages of *uids*, without summaries."""
-    async for message in mailbox.load(uids, False):
-        if isinstance(message, MessageMeta):
-            yield message, None
+async def _queue_all(out: Untagged, lines: list[bytes]) -> None:
+    """Queues *lines* as one piece (none: nothing)."""
+    if lines:
+        await out.queue(b''.join(lines))
 

@@ -26,7 +26,8 @@ from pymap.mime import MessageSummary
 
 from .summarycache import SummaryCache
 
-__all__ = ['MISSES_BYTES', 'cached_summaries', 'load_summaries']
+__all__ = ['MISSES_BYTES', 'cached_summaries', 'load_metas',
+           'load_summaries']
 
 #: Missing summaries are made in groups of messages of about this size.
 MISSES_BYTES = 1 << 20
@@ -48,6 +49,15 @@ def load_summaries(mailbox: Mailbox, uids: Sequence[int]
     if isinstance(mailbox, SummaryLoader):
         return mailbox.load_summaries(uids)
     return _summarized(mailbox, uids)
+
+
+async def load_metas(mailbox: Mailbox, uids: Sequence[int]
+                     ) -> AsyncIterator[tuple[MessageMeta, None]]:
+    """Yields each existing message in *uids* in order with its meta data
+    alone, for what needs no summary (SEARCH by date or size)."""
+    async for message in mailbox.load(uids, False):
+        if isinstance(message, MessageMeta):
+            yield message, None
 
 
 async def _summarized(mailbox: Mailbox, uids: Sequence[int]

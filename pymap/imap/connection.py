@@ -8,7 +8,7 @@ import asyncio
 import contextlib
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from pymap import __version__
@@ -16,11 +16,14 @@ from pymap.backend.session import BaseSession
 from pymap.config import IMAPConfig
 from pymap.exceptions import (
     AuthenticationFailed,
+    BadCommand,
     CloseConnection,
     IMAPError,
+    LoginsThrottled,
+    PrivacyRequired,
 )
 from pymap.interfaces.backend import Backend
-from pymap.interfaces.session import Done, Output, Session
+from pymap.interfaces.session import Done, Session, Untagged
 from pymap.parsing.commands import (
     AuthenticateCommand,
     CapabilityCommand,
@@ -106,7 +109,19 @@ class Connection:
                             self.secure, self.plaintext_allowed)
 
     async def run(self) -> None:
-        """Greets the client and serves commands until LOGOUT or BYE."""
+        """Greets the client and serves commands until LOGOUT or BYE, then
+        closes the connection."""
+        # Compiled by mypyc, an await in a finally block lets out an
+        # exception a callee caught, and a bare raise after an await in an
+        # except block raises no valid exception: neither is used here.
+        try:
+            await self._serve()
+        except BaseException as exc:
+            await self.stream.close()
+            raise exc
+        await self.stream.close()
+
+    async def _serve(self) -> None:
         try:
             await self.stream.write(b'* OK [CAPABILITY %s] pymap ready.\r\n'
                                     % self._capabilities())
@@ -123,8 +138,6 @@ class Connection:
         except Exception:
             _log.exception('Unexpected error; closing the connection.')
             await self._bye('Server error.', b'SERVERBUG')
-        finally:
-            await self.stream.close()
 
     def shutdown(self) -> None:
         """Ends the connection from the server's side (RFC 3501 §7.1.5):
@@ -176,53 +189,58 @@ class Connection:
                 f'Command not valid in the {self.state.value} state.'))
             return
         try:
-            # A handler may go on after its Done, once the tagged response
-            # has been sent (STARTTLS, LOGOUT).
-            async for item in self._dispatch(command):
-                if isinstance(item, Done):
-                    await self._send_status(render_status(
-                        command.tag, b'OK', item.text, item.code), b'OK')
-                else:
-                    await self.stream.queue(item)
+            done = await self._dispatch(command)
         except IMAPError as exc:
             await self._respond(Response(command.tag, exc.status, exc.text,
                                          exc.code))
+            return
+        if done is not None:
+            await self._send_ok(command, done)
 
-    def _dispatch(self, command: Command) -> Output:
+    async def _send_ok(self, command: Command, done: Done) -> None:
+        """Sends the tagged ``OK`` ending *command*, after the untagged
+        responses its handler queued."""
+        await self._send_status(render_status(
+            command.tag, b'OK', done.text, done.code), b'OK')
+
+    def _dispatch(self, command: Command) -> Awaitable[Done | None]:
+        """Runs the handler of *command*: the tagged ``OK`` to send, or
+        None when the handler sent it itself (it had more to do after)."""
+        stream = self.stream
         handler = _CONNECTION_HANDLERS.get(type(command))
         if handler is not None:
-            return handler(self, command)
+            return handler(self, command, stream)
         if self.session is None:
-            return self._noop(command)
-        return SESSION_HANDLERS[type(command)](self.session, command)
+            return self._noop(command, stream)
+        return SESSION_HANDLERS[type(command)](self.session, command, stream)
 
-    async def _noop(self, command: Command) -> Output:
-        yield Done('NOOP completed.')
+    async def _noop(self, command: Command, out: Untagged) -> Done:
+        return Done('NOOP completed.')
 
-    async def _capability(self, command: Command) -> Output:
-        yield b'* CAPABILITY %s\r\n' % self._capabilities()
-        yield Done('CAPABILITY completed.')
+    async def _capability(self, command: Command, out: Untagged) -> Done:
+        await out.queue(b'* CAPABILITY %s\r\n' % self._capabilities())
+        return Done('CAPABILITY completed.')
 
-    async def _logout(self, command: Command) -> Output:
-        yield b'* BYE Logging out.\r\n'
-        yield Done('LOGOUT completed.')
+    async def _logout(self, command: Command, out: Untagged) -> None:
+        await out.queue(b'* BYE Logging out.\r\n')
+        await self._send_ok(command, Done('LOGOUT completed.'))
         raise _Logout()
 
-    async def _id(self, command: Command) -> Output:
+    async def _id(self, command: Command, out: Untagged) -> Done:
         fields = [b'"name"', b'"pymap"', b'"version"',
                   render_string(__version__.encode())]
-        yield b'* ID %s\r\n' % render_list(fields)
-        yield Done('ID completed.')
+        await out.queue(b'* ID %s\r\n' % render_list(fields))
+        return Done('ID completed.')
 
-    async def _enable(self, command: Command) -> Output:
-        yield b'* ENABLED\r\n'
-        yield Done('ENABLE completed.')
+    async def _enable(self, command: Command, out: Untagged) -> Done:
+        await out.queue(b'* ENABLED\r\n')
+        return Done('ENABLE completed.')
 
-    async def _starttls(self, command: Command) -> Output:
+    async def _starttls(self, command: Command, out: Untagged) -> None:
         context = self.config.ssl_context
         if context is None or self.stream.secure:
-            raise _Bad('STARTTLS is not available.')
-        yield Done('Begin TLS negotiation now.')
+            raise BadCommand('STARTTLS is not available.')
+        await self._send_ok(command, Done('Begin TLS negotiation now.'))
         await self.stream.start_tls(context)
 
     def _check_login_allowed(self, command: Command) -> None:
@@ -236,7 +254,7 @@ class Connection:
                          self.client)
             raise LoginsThrottled()
 
-    async def _login(self, command: Command) -> Output:
+    async def _login(self, command: Command, out: Untagged) -> Done:
         self._check_login_allowed(command)
         if isinstance(command, LoginCommand):
             credentials = login_credentials(command)
@@ -251,32 +269,37 @@ class Connection:
                          credentials.authcid, self.client, exc.text)
             self.throttle.failed(self.client.address)
             await asyncio.sleep(self.config.login_failure_delay)
-            raise
+            raise exc  # not a bare raise (see run)
         _log.info('login %r from %s', identity.name, self.client)
         mailboxes = await identity.mailbox_set()
         self.session = BaseSession(mailboxes, self.config)
         self.stream.timeout = self.config.autologout
         self.stream.allow_append = True
-        yield Done('Authentication successful.',
-                   b'CAPABILITY ' + self._capabilities())
+        return Done('Authentication successful.',
+                    b'CAPABILITY ' + self._capabilities())
 
-    async def _idle(self, command: Command) -> Output:
+    async def _idle(self, command: Command, out: Untagged) -> Done:
         session = self.session
         if session is None:  # pragma: no cover  (state table forbids it)
-            raise _Bad('Not authenticated.')
+            raise BadCommand('Not authenticated.')
         await self.stream.write(b'+ Idling.\r\n')
         pusher = asyncio.create_task(self._push_updates(session))
         self._busy = False
         try:
             line = await self.stream.read_line()
-        finally:
-            self._busy = True
-            pusher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await pusher
+        except BaseException as exc:  # no finally: see run()
+            await self._stop_pushing(pusher)
+            raise exc
+        await self._stop_pushing(pusher)
         if line.upper() != b'DONE':
-            raise _Bad('Expected DONE.')
-        yield Done('IDLE terminated.')
+            raise BadCommand('Expected DONE.')
+        return Done('IDLE terminated.')
+
+    async def _stop_pushing(self, pusher: asyncio.Task[None]) -> None:
+        self._busy = True
+        pusher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await pusher
 
     async def _push_updates(self, session: Session) -> None:
         """Sends each batch of untagged updates during IDLE (RFC 2177)
@@ -289,30 +312,12 @@ class Connection:
                     await self.stream.write(b''.join(lines))
 
 
-class _Bad(IMAPError):
-    status = b'BAD'
-
-
-class PrivacyRequired(IMAPError):
-    """A plain-text password on an unprotected connection (RFC 5530)."""
-
-    code = b'PRIVACYREQUIRED'
-    default_text = 'Use TLS (STARTTLS) before sending a password.'
-
-
-class LoginsThrottled(IMAPError):
-    """Too many failed logins from this address."""
-
-    code = b'UNAVAILABLE'
-    default_text = 'Too many failed logins; try again later.'
-
-
 _SHUTDOWN_BYE = bytes(Response(b'*', b'BYE', 'Server shutting down.',
                                b'UNAVAILABLE'))
 
 
-_CONNECTION_HANDLERS: dict[type[Command],
-                           Callable[[Connection, Command], Output]] = {
+_CONNECTION_HANDLERS: dict[type[Command], Callable[
+    [Connection, Command, Untagged], Awaitable[Done | None]]] = {
     CapabilityCommand: Connection._capability,
     LogoutCommand: Connection._logout,
     IdCommand: Connection._id,

@@ -4,10 +4,10 @@ run in which state, with the dispatch registry to session handlers."""
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from pymap.interfaces.session import Output, Session
+from pymap.interfaces.session import Done, Session, Untagged
 from pymap.parsing.commands import (
     AppendCommand,
     AuthenticateCommand,
@@ -82,10 +82,11 @@ def allowed_in(command: Command, state: State) -> bool:
 
 
 _C = TypeVar('_C', bound=Command)
-Handler = Callable[[Session, Any], Output]
+Handler = Callable[[Session, Any, Untagged], Awaitable[Done]]
 
 
-def _entry(cls: type[_C], handler: Callable[[Session, _C], Output]
+def _entry(cls: type[_C],
+           handler: Callable[[Session, _C, Untagged], Awaitable[Done]]
            ) -> tuple[type[Command], Handler]:
     return cls, handler
 
@@ -93,26 +94,26 @@ def _entry(cls: type[_C], handler: Callable[[Session, _C], Output]
 #: Commands handled by the authenticated session, each checked by mypy
 #: against the handler's argument type.
 SESSION_HANDLERS: dict[type[Command], Handler] = dict([
-    _entry(NoOpCommand, lambda s, c: s.noop(c)),
-    _entry(SelectCommand, lambda s, c: s.select(c)),
-    _entry(ExamineCommand, lambda s, c: s.select(c)),
-    _entry(CreateCommand, lambda s, c: s.create(c)),
-    _entry(DeleteCommand, lambda s, c: s.delete(c)),
-    _entry(RenameCommand, lambda s, c: s.rename(c)),
-    _entry(SubscribeCommand, lambda s, c: s.subscribe(c)),
-    _entry(UnsubscribeCommand, lambda s, c: s.unsubscribe(c)),
-    _entry(ListCommand, lambda s, c: s.list_mailboxes(c)),
-    _entry(LsubCommand, lambda s, c: s.list_mailboxes(c)),
-    _entry(NamespaceCommand, lambda s, c: s.namespace(c)),
-    _entry(StatusCommand, lambda s, c: s.status(c)),
-    _entry(AppendCommand, lambda s, c: s.append(c)),
-    _entry(CheckCommand, lambda s, c: s.check(c)),
-    _entry(CloseCommand, lambda s, c: s.close(c)),
-    _entry(UnselectCommand, lambda s, c: s.unselect(c)),
-    _entry(ExpungeCommand, lambda s, c: s.expunge(c)),
-    _entry(SearchCommand, lambda s, c: s.search(c)),
-    _entry(FetchCommand, lambda s, c: s.fetch(c)),
-    _entry(StoreCommand, lambda s, c: s.store(c)),
-    _entry(CopyCommand, lambda s, c: s.copy(c)),
-    _entry(MoveCommand, lambda s, c: s.copy(c)),
+    _entry(NoOpCommand, lambda s, c, o: s.noop(c, o)),
+    _entry(SelectCommand, lambda s, c, o: s.select(c, o)),
+    _entry(ExamineCommand, lambda s, c, o: s.select(c, o)),
+    _entry(CreateCommand, lambda s, c, o: s.create(c, o)),
+    _entry(DeleteCommand, lambda s, c, o: s.delete(c, o)),
+    _entry(RenameCommand, lambda s, c, o: s.rename(c, o)),
+    _entry(SubscribeCommand, lambda s, c, o: s.subscribe(c, o)),
+    _entry(UnsubscribeCommand, lambda s, c, o: s.unsubscribe(c, o)),
+    _entry(ListCommand, lambda s, c, o: s.list_mailboxes(c, o)),
+    _entry(LsubCommand, lambda s, c, o: s.list_mailboxes(c, o)),
+    _entry(NamespaceCommand, lambda s, c, o: s.namespace(c, o)),
+    _entry(StatusCommand, lambda s, c, o: s.status(c, o)),
+    _entry(AppendCommand, lambda s, c, o: s.append(c, o)),
+    _entry(CheckCommand, lambda s, c, o: s.check(c, o)),
+    _entry(CloseCommand, lambda s, c, o: s.close(c, o)),
+    _entry(UnselectCommand, lambda s, c, o: s.unselect(c, o)),
+    _entry(ExpungeCommand, lambda s, c, o: s.expunge(c, o)),
+    _entry(SearchCommand, lambda s, c, o: s.search(c, o)),
+    _entry(FetchCommand, lambda s, c, o: s.fetch(c, o)),
+    _entry(StoreCommand, lambda s, c, o: s.store(c, o)),
+    _entry(CopyCommand, lambda s, c, o: s.copy(c, o)),
+    _entry(MoveCommand, lambda s, c, o: s.copy(c, o)),
 ])

@@ -1,14 +1,15 @@
 """What the IMAP layer asks of an authenticated session.
 
-Every command handler is an async iterator of output: untagged response
-lines (``bytes``, CRLF included) as they are ready, ending with one
-:class:`Done` that carries the tagged ``OK``'s text and response code. A
-refusal is raised as an :exc:`~pymap.exceptions.IMAPError` instead.
+Every command handler is a coroutine. It hands its untagged responses
+(``bytes``, CRLF included) to an :class:`Untagged` as they are ready, and
+returns one :class:`Done` that carries the tagged ``OK``'s text and
+response code. A refusal is raised as an
+:exc:`~pymap.exceptions.IMAPError` instead; the untagged responses queued
+before it still go out, ahead of the tagged ``NO`` or ``BAD``.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -34,7 +35,7 @@ from pymap.parsing.commands import (
     UnsubscribeCommand,
 )
 
-__all__ = ['Done', 'Output', 'Session']
+__all__ = ['Done', 'Session', 'Untagged']
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +46,15 @@ class Done:
     code: bytes | None = None
 
 
-Output = AsyncIterator[bytes | Done]
+class Untagged(Protocol):
+    """Where a command's untagged responses go (RFC 3501 §2.2.2): queued
+    to leave with the tagged response in one send, or sent earlier once
+    enough have gathered (a long FETCH), waiting while the client reads
+    slowly."""
+
+    async def queue(self, data: bytes) -> None:
+        """Adds *data*, one or more whole responses, to what is sent."""
+        ...
 
 
 class Session(Protocol):
@@ -56,79 +65,80 @@ class Session(Protocol):
         """Whether a mailbox is selected."""
         ...
 
-    def noop(self, cmd: NoOpCommand) -> Output:
+    async def noop(self, cmd: NoOpCommand, out: Untagged) -> Done:
         """NOOP / CHECK: report pending updates."""
         ...
 
-    def select(self, cmd: SelectCommand) -> Output:
+    async def select(self, cmd: SelectCommand, out: Untagged) -> Done:
         """SELECT / EXAMINE."""
         ...
 
-    def create(self, cmd: CreateCommand) -> Output:
+    async def create(self, cmd: CreateCommand, out: Untagged) -> Done:
         """CREATE."""
         ...
 
-    def delete(self, cmd: DeleteCommand) -> Output:
+    async def delete(self, cmd: DeleteCommand, out: Untagged) -> Done:
         """DELETE."""
         ...
 
-    def rename(self, cmd: RenameCommand) -> Output:
+    async def rename(self, cmd: RenameCommand, out: Untagged) -> Done:
         """RENAME."""
         ...
 
-    def subscribe(self, cmd: SubscribeCommand) -> Output:
+    async def subscribe(self, cmd: SubscribeCommand, out: Untagged) -> Done:
         """SUBSCRIBE."""
         ...
 
-    def unsubscribe(self, cmd: UnsubscribeCommand) -> Output:
+    async def unsubscribe(self, cmd: UnsubscribeCommand,
+                          out: Untagged) -> Done:
         """UNSUBSCRIBE."""
         ...
 
-    def list_mailboxes(self, cmd: ListCommand) -> Output:
+    async def list_mailboxes(self, cmd: ListCommand, out: Untagged) -> Done:
         """LIST / LSUB."""
         ...
 
-    def namespace(self, cmd: NamespaceCommand) -> Output:
+    async def namespace(self, cmd: NamespaceCommand, out: Untagged) -> Done:
         """NAMESPACE."""
         ...
 
-    def status(self, cmd: StatusCommand) -> Output:
+    async def status(self, cmd: StatusCommand, out: Untagged) -> Done:
         """STATUS."""
         ...
 
-    def append(self, cmd: AppendCommand) -> Output:
+    async def append(self, cmd: AppendCommand, out: Untagged) -> Done:
         """APPEND."""
         ...
 
-    def check(self, cmd: CheckCommand) -> Output:
+    async def check(self, cmd: CheckCommand, out: Untagged) -> Done:
         """CHECK."""
         ...
 
-    def close(self, cmd: CloseCommand) -> Output:
+    async def close(self, cmd: CloseCommand, out: Untagged) -> Done:
         """CLOSE."""
         ...
 
-    def unselect(self, cmd: UnselectCommand) -> Output:
+    async def unselect(self, cmd: UnselectCommand, out: Untagged) -> Done:
         """UNSELECT."""
         ...
 
-    def expunge(self, cmd: ExpungeCommand) -> Output:
+    async def expunge(self, cmd: ExpungeCommand, out: Untagged) -> Done:
         """EXPUNGE / UID EXPUNGE."""
         ...
 
-    def search(self, cmd: SearchCommand) -> Output:
+    async def search(self, cmd: SearchCommand, out: Untagged) -> Done:
         """SEARCH / UID SEARCH."""
         ...
 
-    def fetch(self, cmd: FetchCommand) -> Output:
+    async def fetch(self, cmd: FetchCommand, out: Untagged) -> Done:
         """FETCH / UID FETCH."""
         ...
 
-    def store(self, cmd: StoreCommand) -> Output:
+    async def store(self, cmd: StoreCommand, out: Untagged) -> Done:
         """STORE / UID STORE."""
         ...
 
-    def copy(self, cmd: CopyCommand) -> Output:
+    async def copy(self, cmd: CopyCommand, out: Untagged) -> Done:
         """COPY / MOVE and their UID forms."""
         ...
 

@@ -12,12 +12,12 @@ from pymap.admin.admin_pb2 import ErrorCode
 from pymap.admin.cli.exits import exit_status
 from pymap.admin.delivery import InvalidArgument, InvalidMessage
 from pymap.admin.errors import classify
-from pymap.backend.names import InvalidName
 from pymap.exceptions import (
     AuthenticationFailed,
     EntityConflict,
     IMAPError,
     InUse,
+    InvalidName,
     MailboxConflict,
     MailboxHasChildren,
     MailboxNotFound,

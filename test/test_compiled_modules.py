@@ -1,0 +1,127 @@
+"""The modules listed for mypyc in setup.py keep to what it compiles
+correctly (doc/performance.md, "The compiled build"). mypyc refuses
+async generators. Two more shapes it builds wrong, where the pure Python
+build works: an ``await`` in a ``finally`` block lets out an exception a
+callee had caught (the IDLE task's ``CancelledError``), and a bare
+``raise`` after an ``await`` in an ``except`` block raises "invalid
+exception object" (a refused CREATE that removed the superiors it made).
+And a compiled subclass of :exc:`~pymap.exceptions.IMAPError` does not
+override its class attributes (``code``, ``status``): such errors live in
+:mod:`pymap.exceptions`.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+
+
+def _compiled_paths() -> list[Path]:
+    tree = ast.parse((ROOT / 'setup.py').read_text(encoding='utf-8'))
+    [patterns] = [ast.literal_eval(node.value) for node in tree.body
+                  if isinstance(node, ast.Assign)
+                  and any(isinstance(target, ast.Name)
+                          and target.id == 'COMPILED'
+                          for target in node.targets)]
+    return sorted(path for pattern in patterns for path in ROOT.glob(pattern))
+
+
+def _async_functions(tree: ast.AST) -> Iterator[ast.AsyncFunctionDef]:
+    return (node for node in ast.walk(tree)
+            if isinstance(node, ast.AsyncFunctionDef))
+
+
+def _own_nodes(function: ast.AsyncFunctionDef) -> Iterator[ast.AST]:
+    """The nodes of *function*'s body, not those of functions in it."""
+    pending: list[ast.AST] = list(function.body)
+    while pending:
+        node = pending.pop()
+        yield node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                 ast.Lambda, ast.ClassDef)):
+            pending.extend(ast.iter_child_nodes(node))
+
+
+def _problems(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding='utf-8'))
+    found = [f'{node.name}: IMAPError subclass' for node in ast.walk(tree)
+             if isinstance(node, ast.ClassDef) and any(
+                 isinstance(base, ast.Name) and base.id == 'IMAPError'
+                 for base in node.bases)]
+    for function in _async_functions(tree):
+        nodes = list(_own_nodes(function))
+        if any(isinstance(node, (ast.Yield, ast.YieldFrom))
+               for node in nodes):
+            found.append(f'{function.name}: async generator')
+        for node in nodes:
+            if isinstance(node, ast.Try) and _awaits(node.finalbody):
+                found.append(f'{function.name}: await in finally '
+                             f'(line {node.lineno})')
+            if isinstance(node, ast.ExceptHandler) \
+                    and _awaits(node.body) and any(
+                        isinstance(inner, ast.Raise) and inner.exc is None
+                        for stmt in node.body for inner in ast.walk(stmt)):
+                found.append(f'{function.name}: bare raise after await '
+                             f'(line {node.lineno})')
+    return found
+
+
+def _awaits(body: list[ast.stmt]) -> bool:
+    return any(isinstance(inner, ast.Await)
+               for stmt in body for inner in ast.walk(stmt))
+
+
+def test_the_list_names_the_hot_modules() -> None:
+    names = {path.relative_to(ROOT).as_posix() for path in _compiled_paths()}
+    assert {'pymap/imap/connection.py', 'pymap/backend/session.py',
+            'pymap/backend/fetch_responses.py',
+            'pymap/parsing/parser.py'} <= names
+
+
+@pytest.mark.parametrize('path', _compiled_paths(),
+                         ids=lambda path: path.relative_to(ROOT).as_posix())
+def test_compiled_module_avoids_what_mypyc_gets_wrong(path: Path) -> None:
+    assert _problems(path) == []
+
+
+def test_the_check_finds_both(tmp_path: Path) -> None:
+    module = tmp_path / 'module.py'
+    module.write_text(
+        'class Refused(IMAPError):\n'
+        '    code = b"CANNOT"\n'
+        '\n'
+        'async def items():\n'
+        '    yield 1\n'
+        '\n'
+        'async def closing(task):\n'
+        '    try:\n'
+        '        pass\n'
+        '    finally:\n'
+        '        await task\n'
+        '\n'
+        'async def fine(task):\n'
+        '    def inner():\n'
+        '        yield 1\n'
+        '    try:\n'
+        '        await task\n'
+        '    except KeyError as exc:\n'
+        '        await task\n'
+        '        raise exc\n'
+        '    except ValueError:\n'
+        '        raise\n'
+        '\n'
+        'async def failing(task):\n'
+        '    try:\n'
+        '        pass\n'
+        '    except ValueError:\n'
+        '        await task\n'
+        '        raise\n', encoding='utf-8')
+    assert _problems(module) == [
+        'Refused: IMAPError subclass', 'items: async generator',
+        'closing: await in finally (line 8)',
+        'failing: bare raise after await (line 27)']
