@@ -126,13 +126,13 @@ class Connection:
             await self.stream.write(b'* OK [CAPABILITY %s] pymap ready.\r\n'
                                     % self._capabilities())
             await self._loop()
-        except ClientClosed as exc:
-            if exc.timed_out:
+        except ClientClosed as closed:
+            if closed.timed_out:
                 await self._bye('Autologout: idle for too long.')
         except (ConnectionError, OSError):
             pass
-        except CloseConnection as exc:
-            await self._bye(exc.text, exc.code)
+        except CloseConnection as refused:
+            await self._bye(refused.text, refused.code)
         except _Logout:
             pass
         except Exception:

@@ -224,10 +224,10 @@ class IMAPStream:
         self._deadline.start(self.timeout)
         try:
             data = await self.reader.read(_READ_SIZE)
-        except TimeoutError as exc:
-            raise ClientClosed(timed_out=True) from exc
-        except (ConnectionError, ssl.SSLError) as exc:
-            raise ClientClosed() from exc
+        except TimeoutError as timeout:
+            raise ClientClosed(timed_out=True) from timeout
+        except (ConnectionError, ssl.SSLError) as failure:
+            raise ClientClosed() from failure
         finally:
             self._deadline.reading = False
         if not data:
