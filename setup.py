@@ -11,7 +11,7 @@ from setuptools import find_packages, setup
 # both builds, and test/test_compiled_modules.py keeps them clear of what
 # mypyc cannot compile or compiles wrong. Left out: modules with async
 # generators (the backends' mailboxes), and those whose instance
-# dictionaries, tuple identities or patched methods others rely on.
+# dictionaries or patched methods others rely on.
 COMPILED = [
     'pymap/parsing/[!_]*.py',
     'pymap/search/[!_]*.py',
@@ -28,6 +28,7 @@ COMPILED = [
     'pymap/backend/session.py',
     'pymap/backend/summarycodec.py',
     'pymap/backend/uidset.py',
+    'pymap/backend/redis/claims.py',
     'pymap/backend/redis/keys.py',
     'pymap/backend/redis/namecache.py',
     'pymap/backend/redis/notify.py',

@@ -116,10 +116,11 @@ class RecentClaims:
         pending = self._pending.get(namespace)
         if pending is not None and pending[0] >= up_to_uid:
             return pending[0]
-        entry = (up_to_uid, object())
-        self._pending[namespace] = entry
+        token = object()  # tells this claim from a later one
+        self._pending[namespace] = (up_to_uid, token)
         try:
             return await raise_mark()
         finally:
-            if self._pending.get(namespace) is entry:
+            pending = self._pending.get(namespace)
+            if pending is not None and pending[1] is token:
                 del self._pending[namespace]
