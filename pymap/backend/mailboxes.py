@@ -44,6 +44,12 @@ class MailboxCommands:
         self.mailboxes = mailboxes
         self.config = config
 
+    @staticmethod
+    async def _queue_all(out: Untagged, lines: list[bytes]) -> None:
+        """Queues *lines* as one piece (none: nothing)."""
+        if lines:
+            await out.queue(b''.join(lines))
+
     async def _entries(self) -> dict[str, MailboxEntry]:
         return {entry.name: entry
                 for entry in await self.mailboxes.list_mailboxes()}
@@ -149,8 +155,7 @@ class MailboxCommands:
             lines = [b'* %s %s %s %s\r\n' % (
                 verb, render_list(attributes), _QUOTED_DELIMITER,
                 render_mailbox(name)) for name, attributes in listed]
-            if lines:
-                await out.queue(b''.join(lines))
+            await self._queue_all(out, lines)
         return Done(f'{verb.decode()} completed.')
 
     async def _subscribed(self, entries: dict[str, MailboxEntry],

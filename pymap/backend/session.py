@@ -110,7 +110,7 @@ class BaseSession(MailboxCommands):
         *done*."""
         with command_end():
             lines = await self._updates(allow_expunge)
-        await _queue_all(out, lines)
+        await self._queue_all(out, lines)
         return done
 
     # -- selected state ---------------------------------------------------
@@ -125,8 +125,8 @@ class BaseSession(MailboxCommands):
             recent_after = await mailbox.claim_recent(snapshot.next_uid - 1)
         view = SelectedView(snapshot, recent_after, cmd.readonly)
         self._mailbox, self._view = mailbox, view
-        await _queue_all(out, self._select_lines(view,
-                                                 snapshot.flags.values()))
+        await self._queue_all(out, self._select_lines(
+            view, snapshot.flags.values()))
         mode = b'READ-ONLY' if cmd.readonly else b'READ-WRITE'
         return Done(f'{"EXAMINE" if cmd.readonly else "SELECT"} completed.',
                     mode)
@@ -200,7 +200,7 @@ class BaseSession(MailboxCommands):
     async def expunge(self, cmd: ExpungeCommand, out: Untagged) -> Done:
         """EXPUNGE (§6.4.3) and UID EXPUNGE (RFC 4315 §2.1)."""
         mailbox, view = self._require_writable()
-        await _queue_all(out, await self._updates(allow_expunge=False))
+        await self._queue_all(out, await self._updates(allow_expunge=False))
         uids = view.uids if cmd.uid_set is None \
             else cmd.uid_set.select_uids(view.uids)
         deleted = [uid for uid in uids if uid not in view.ghosts
@@ -221,7 +221,7 @@ class BaseSession(MailboxCommands):
         the result agrees with the flags and messages announced with it."""
         mailbox, view = self._require_selected()
         query = SearchQuery(cmd.key, cmd.charset)
-        await _queue_all(out, await self._updates(allow_expunge=cmd.uid))
+        await self._queue_all(out, await self._updates(allow_expunge=cmd.uid))
         found = await self._search(mailbox, view, query)
         numbers = found if cmd.uid else [view.seq_of(uid) for uid in found]
         await out.queue(b'* SEARCH' + b''.join(b' %d' % num
@@ -294,8 +294,9 @@ class BaseSession(MailboxCommands):
                                              cmd.mode)
         view.set_flags(changed)
         if not cmd.silent:
-            await _queue_all(out, [view.fetch_flags(uid, with_uid=cmd.uid)
-                                   for uid in live if uid in changed])
+            await self._queue_all(out, [
+                view.fetch_flags(uid, with_uid=cmd.uid)
+                for uid in live if uid in changed])
         done = await self._finish(out, _STORE_DONE, allow_expunge=cmd.uid)
         if len(changed) < len(uids) and not cmd.uid:
             raise ExpungeIssued()
@@ -345,10 +346,4 @@ class BaseSession(MailboxCommands):
         validity = (await target.snapshot()).uid_validity
         code = b'APPENDUID %d %s' % (validity, render_uid_set(uids))
         return await self._finish(out, Done('APPEND completed.', code))
-
-
-async def _queue_all(out: Untagged, lines: list[bytes]) -> None:
-    """Queues *lines* as one piece (none: nothing)."""
-    if lines:
-        await out.queue(b''.join(lines))
 
