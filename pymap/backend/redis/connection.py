@@ -14,7 +14,7 @@ A lost connection is replaced on its next use.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from inspect import signature
 from typing import Any
@@ -28,11 +28,13 @@ from redis.exceptions import ResponseError
 
 from .dialer import Dialer, SharedConnection
 
-__all__ = ['ConnectionSettings', 'RedisClient', 'as_bytes', 'as_text',
-           'connect', 'node_addresses']
+__all__ = ['Arg', 'ConnectionSettings', 'RedisClient', 'as_bytes', 'as_text',
+           'call_after', 'connect', 'node_addresses']
 
 #: Either kind of client: both offer the commands the backend uses.
 RedisClient = Redis | RedisCluster
+#: One argument of a command.
+Arg = str | bytes | int
 
 def as_bytes(value: bytes | str) -> bytes:
     """A reply as bytes (the clients never decode replies)."""
@@ -139,6 +141,13 @@ class SharedConnectionRedis(Redis):
             options.pop(option, None)
         return callback(reply, **options)
 
+    async def call_all(self, commands: Sequence[Sequence[object]]
+                       ) -> list[Any]:
+        """Runs commands back to back on the shared connection, in one
+        round trip, and returns their replies as hiredis parsed them (see
+        :meth:`~.wire.Wire.call_all`)."""
+        return await self._shared.call_all(commands)
+
     async def aclose(self, close_connection_pool: bool | None = None
                      ) -> None:
         """Closes the shared connection (and the unused pool)."""
@@ -153,6 +162,26 @@ def connect(settings: ConnectionSettings) -> RedisClient:
             settings.url, max_connections=settings.max_connections,
             **settings.client_options(), **_pool_options(RedisCluster))
     return SharedConnectionRedis(settings)
+
+
+async def call_after(client: RedisClient,
+                     before: Sequence[Sequence[Arg]],
+                     command: Sequence[Arg]) -> Any:
+    """Runs the commands *before*, then *command*, and returns the reply
+    to *command*. The shared connection sends them all in one round trip;
+    other clients send *before* as one pipeline first.
+
+    Raises:
+        RedisError: The first error reply.
+    """
+    if isinstance(client, SharedConnectionRedis):
+        return (await client.call_all([*before, command]))[-1]
+    if before:
+        async with client.pipeline(transaction=False) as pipe:
+            for args in before:
+                pipe.execute_command(*args)
+            await pipe.execute()
+    return await client.execute_command(*command)
 
 
 def node_addresses(client: RedisClient) -> list[tuple[str, int]]:

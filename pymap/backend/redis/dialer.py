@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+from collections.abc import Sequence
 from typing import Any
 
 from redis.asyncio.connection import SSLConnection, parse_url
@@ -127,19 +128,28 @@ class SharedConnection:
 
     async def call(self, *args: object) -> Any:
         """Runs one command (see :meth:`Wire.call`)."""
-        wire = self._wire
-        if wire is None or wire.failure is not None:
-            wire = await self._reconnected()
+        wire = self._usable() or await self._reconnected()
         return await wire.call(*args)
+
+    async def call_all(self, commands: Sequence[Sequence[object]]
+                       ) -> list[Any]:
+        """Runs commands back to back (see :meth:`Wire.call_all`)."""
+        wire = self._usable() or await self._reconnected()
+        return await wire.call_all(commands)
 
     def close(self) -> None:
         """Closes the connection, if open."""
         if self._wire is not None:
             self._wire.close()
 
+    def _usable(self) -> Wire | None:
+        """The open connection, unless it failed."""
+        wire = self._wire
+        return None if wire is None or wire.failure is not None else wire
+
     async def _reconnected(self) -> Wire:
         async with self._lock:
-            wire = self._wire
-            if wire is None or wire.failure is not None:
+            wire = self._usable()
+            if wire is None:
                 wire = self._wire = await self._dialer.open()
             return wire

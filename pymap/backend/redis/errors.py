@@ -43,9 +43,11 @@ UNAVAILABLE: tuple[type[Exception], ...] = (
     TryAgainError, MasterDownError, ReadOnlyError, OSError)
 
 #: Server replies that are transient although they arrive as errors:
-#: persistence failing (MISCONF) and out of memory (OOM; redis-py's
-#: cluster client strips the word and raises OutOfMemoryError).
-_TRANSIENT_REPLIES = ('MISCONF', 'OOM')
+#: persistence failing (MISCONF), out of memory (OOM; redis-py's cluster
+#: client strips the word and raises OutOfMemoryError), and a message
+#: content that expired (or was evicted) before its APPEND ran
+#: (STAGEDGONE, append.lua).
+_TRANSIENT_REPLIES = ('MISCONF', 'OOM', 'STAGEDGONE')
 _TRANSIENT_TYPES = (*UNAVAILABLE, OutOfMemoryError)
 
 

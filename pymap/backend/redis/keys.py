@@ -10,6 +10,8 @@ slot and every Lua script touching them runs atomically on one node::
     <prefix>{<user>}:refs                hash   content digest -> count
     <prefix>{<user>}:trash               set    mailbox ids to purge
     <prefix>{<user>}:content:<sha256>    string message bytes
+    <prefix>{<user>}:staged:<token>      string message bytes on their way
+                                                into append.lua (expiring)
     <prefix>{<user>}:mbx:<id>:meta       hash   uidvalidity, uidnext,
                                                 modseq, recent
     <prefix>{<user>}:mbx:<id>:flags      hash   uid -> flags
@@ -94,6 +96,11 @@ class UserKeys:
     def content(self, digest: str) -> str:
         """The message bytes with this SHA-256 hex digest."""
         return f'{self.base}content:{digest}'
+
+    def staged(self, token: str) -> str:
+        """Message bytes stored just before the APPEND that takes them
+        (doc/redis.md, "Atomicity"); *token* is random."""
+        return f'{self.base}staged:{token}'
 
     def mailbox(self, mailbox_id: str) -> MailboxKeys:
         """The keys of the mailbox with this (random, never reused) id."""

@@ -8,6 +8,7 @@ snapshot the cache vouches for costs no round trip (doc/redis.md)."""
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import datetime
 from typing import Any
@@ -151,15 +152,16 @@ class RedisMailbox:
                                                   reading.done(reply))
 
     async def _change(self, script: Script, keys: list[str],
-                      head: list[Arg], tail: Sequence[Arg]) -> Any:
+                      head: list[Arg], tail: Sequence[Arg],
+                      staged: Sequence[tuple[str, bytes]] = ()) -> Any:
         """Runs a change script of this mailbox, with the MODSEQ and
         UIDVALIDITY of the cached snapshot between the arguments *head*
-        and *tail*; caches the state it answers with and returns the rest
-        of its reply."""
+        and *tail* (and the *staged* values stored first); caches the
+        state it answers with and returns the rest of its reply."""
         with self._context.snapshots.reading(self.namespace) as reading:
             result, description = self._found(await script(
                 self._context.client, keys,
-                [*head, *reading.relative_to, *tail]))
+                [*head, *reading.relative_to, *tail], staged))
             self._changed(reading, description)
         return result
 
@@ -169,16 +171,19 @@ class RedisMailbox:
             return []
         keys = self._keys
         payload: list[Arg] = [len(messages)]
+        staged: list[tuple[str, bytes]] = []
         for message in messages:
             digest, size = await _off_loop_if_large(message.data)
+            key = keys.user.staged(secrets.token_hex(12))
+            staged.append((key, message.data))
             payload += [digest, size, message.internal_date.isoformat(),
-                         render_flags(message.flags), message.data]
+                        render_flags(message.flags), key]
         claims = self._context.claims
         uids, held_from = await self._change(
             self._context.scripts.append, [*keys.all, keys.user.refs],
             [self._context.keys.channel, keys.user.base, self.namespace,
              int(claims.awaited(self.namespace))],
-            payload)
+            payload, staged)
         new_uids = [int(uid) for uid in uids]
         if held_from is not None:
             claims.hold(self.namespace, int(held_from), new_uids[-1])

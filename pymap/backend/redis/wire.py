@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 import hiredis
@@ -67,6 +67,33 @@ class Wire(asyncio.Protocol):
             RedisError: An error reply, or the connection failed.
         """
         return await self.send(pack(args))
+
+    async def call_all(self, commands: Sequence[Sequence[object]]
+                       ) -> list[Any]:
+        """Runs *commands* back to back, with no other command between
+        them, and returns their replies in order.
+
+        Raises:
+            RedisError: The first error reply, once every reply is in.
+        """
+        futures = [self.send(pack(command)) for command in commands]
+        replies: list[Any] = []
+        error: RedisError | None = None
+        try:
+            for future in futures:
+                try:
+                    replies.append(await future)
+                except RedisError as exc:
+                    error = error or exc
+                    replies.append(exc)
+        finally:
+            # Once a caller is cancelled, the replies still due are for
+            # nobody: cancelled, they are dropped when they come.
+            for future in futures:
+                future.cancel()
+        if error is not None:
+            raise error
+        return replies
 
     def send(self, command: bytes) -> asyncio.Future[Any]:
         """Queues a packed command; the future gets its reply."""

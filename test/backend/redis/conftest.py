@@ -52,8 +52,9 @@ def trips(monkeypatch: pytest.MonkeyPatch) -> Trips:
     run = Script.__call__
 
     async def counted(self: Script, client: RedisClient,
-                      keys: Sequence[str], args: Sequence[Arg]) -> Any:
+                      keys: Sequence[str], args: Sequence[Arg],
+                      staged: Sequence[tuple[str, bytes]] = ()) -> Any:
         counts[self.name] += 1
-        return await run(self, client, keys, args)
+        return await run(self, client, keys, args, staged)
     monkeypatch.setattr(Script, '__call__', counted)
     return counts

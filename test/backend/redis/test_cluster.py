@@ -64,6 +64,8 @@ def test_user_keys_share_one_slot(redis_cluster: RedisCluster,
     keys = [key for node in redis_cluster.nodes
             for key in _scan(redis_cluster.cli, node.port, '*{testuser}*')]
     assert len(keys) >= 8, keys
+    assert [key for key in keys if ':content:' in key], keys
+    assert not [key for key in keys if ':staged:' in key], keys
     slots = {redis_command(redis_cluster.nodes[0].port, 'CLUSTER',
                            'KEYSLOT', key) for key in keys}
     assert len(slots) == 1, keys

@@ -11,10 +11,11 @@ from datetime import UTC, datetime
 import pytest
 
 from pymap.backend.redis import RedisBackend
+from pymap.backend.redis.errors import translated
 from pymap.backend.redis.mailbox import RedisMailbox
-from pymap.backend.redis.scripts import Script, Scripts
+from pymap.backend.redis.scripts import STAGED_SECONDS, Script, Scripts
 from pymap.backend.redis.store import RedisMailboxSet
-from pymap.exceptions import MailboxNotFound
+from pymap.exceptions import MailboxNotFound, TemporaryFailure
 from pymap.interfaces.storage import NewMessage
 
 from ...redis_server import RedisServer
@@ -75,6 +76,73 @@ async def test_content_is_addressed_by_sha256_and_shared(
     assert await inbox.expunge([2, 3]) == [2]
     assert await backend.client.exists(content_key) == 0
     assert await refs(backend) == {}
+
+
+async def staged_keys(backend: RedisBackend) -> list[bytes]:
+    pattern = backend.keys.user('john').staged('*')
+    return [key async for key in backend.client.scan_iter(match=pattern)]
+
+
+async def test_staged_content_is_taken_or_dropped(
+        backend: RedisBackend, mailboxes: RedisMailboxSet) -> None:
+    """Contents reach append.lua under staged keys (scripts.py); none is
+    left behind, whether it became the stored content or the user had it
+    already (twice in one MULTIAPPEND, then once more)."""
+    inbox = await mailboxes.get_mailbox('INBOX')
+    data = message().data
+    digest = hashlib.sha256(data).hexdigest()
+    assert await inbox.append([message(), message()]) == [1, 2]
+    assert await inbox.append([message()]) == [3]
+    assert await staged_keys(backend) == []
+    content_key = backend.keys.user('john').content(digest)
+    assert await backend.client.get(content_key) == data
+    assert await backend.client.ttl(content_key) == -1
+    assert await refs(backend) == {digest.encode(): b'3'}
+
+
+async def test_append_to_a_deleted_mailbox_drops_its_staged_content(
+        backend: RedisBackend, mailboxes: RedisMailboxSet) -> None:
+    await mailboxes.create_mailbox('Gone')
+    gone = await mailboxes.get_mailbox('Gone')
+    await mailboxes.delete_mailbox('Gone')
+    with pytest.raises(MailboxNotFound):
+        await gone.append([message(b'1'), message(b'2')])
+    assert await staged_keys(backend) == []
+    assert await refs(backend) == {}
+
+
+async def test_expired_staged_content_changes_nothing(
+        backend: RedisBackend, mailboxes: RedisMailboxSet) -> None:
+    """A staged content gone before append.lua ran (expired, or evicted
+    under memory pressure) fails the whole APPEND as a temporary failure
+    and drops the other staged contents."""
+    inbox = await mailboxes.get_mailbox('INBOX')
+    assert isinstance(inbox, RedisMailbox)
+    user = backend.keys.user('john')
+    present, missing = user.staged('present'), user.staged('missing')
+    await backend.client.set(present, b'x')
+    before = await inbox.snapshot()
+    per_message = ['0' * 64, 1, DATE.isoformat(), b'']
+    with pytest.raises(TemporaryFailure), translated():
+        await Scripts().append(
+            backend.client, [*inbox._keys.all, user.refs],
+            [backend.keys.channel, user.base, inbox.namespace, 0, -1, -1,
+             2, *per_message, present, *per_message, missing])
+    assert await staged_keys(backend) == []
+    assert await refs(backend) == {}
+    after = await backend.client.hgetall(inbox._keys.meta)
+    assert int(after[b'uidnext']) == before.next_uid
+    assert int(after[b'modseq']) == before.modseq
+
+
+async def test_staged_values_expire_unless_taken(
+        backend: RedisBackend) -> None:
+    """A value staged for a script that does not take it (the process
+    died before its script ran) expires by itself."""
+    key = backend.keys.user('john').staged('left')
+    assert await Scripts().snapshot(
+        backend.client, ['a', 'b', 'c'], [-1, -1], [(key, b'x')]) is None
+    assert 0 < await backend.client.ttl(key) <= STAGED_SECONDS
 
 
 async def test_copy_counts_references_and_move_keeps_them(

@@ -105,12 +105,33 @@ async def test_cancelled_caller_keeps_the_order(
         # BLPOP holds the connection's later replies back until it ends.
         first = asyncio.ensure_future(
             connection.call('BLPOP', uuid.uuid4().hex, 0.2))
+        batch = asyncio.ensure_future(connection.call_all([
+            ('BLPOP', uuid.uuid4().hex, 0.1), ('GET', key)]))
         second = asyncio.ensure_future(connection.call('GET', key))
         await asyncio.sleep(0.02)
         first.cancel()
+        batch.cancel()
         assert not second.done()
         assert await second == b'value'
+        assert batch.cancelled()
         assert await connection.call('EXISTS', key) == 1
+    finally:
+        connection.close()
+
+
+async def test_commands_sent_together(redis_server: RedisServer) -> None:
+    """call_all: replies in order; an error reply is raised once every
+    reply is in, and the commands after it still ran."""
+    connection = shared(redis_server.url)
+    key = uuid.uuid4().hex
+    try:
+        assert await connection.call_all([
+            ('SET', key, 'a'), ('APPEND', key, 'b'), ('GET', key)]) \
+            == [b'OK', 2, b'ab']
+        with pytest.raises(ResponseError):
+            await connection.call_all([('HGET', key, 'f'),
+                                       ('SET', key, 'c')])
+        assert await connection.call('GET', key) == b'c'
     finally:
         connection.close()
 

@@ -3,20 +3,46 @@
 -- ARGV: channel, user base, namespace, hold (1: raise the \Recent mark to
 --       the last new UID for the caller, claims.py), the caller's known
 --       MODSEQ and UIDVALIDITY, count, then per message:
---       digest, size, internal date, flags, content
+--       digest, size, internal date, flags, and the key its content was
+--       staged under just before (scripts.py)
+-- A staged content becomes the content of its digest, or is dropped when
+-- the user has that content already.
 -- Returns {{the new UIDs, the mark before a raise held for the caller or
 -- nil}, the mailbox's state as describe (_lib.lua) says, with the mark as
--- it was before such a raise}, or nil when the mailbox no longer exists.
+-- it was before such a raise}, or nil when the mailbox no longer exists;
+-- a STAGEDGONE error, with nothing changed, when a staged content expired
+-- before the script ran.
+local count = tonumber(ARGV[7])
+local function staged(i)
+  return ARGV[12 + i * 5]
+end
+local function drop_staged()
+  for i = 0, count - 1 do
+    redis.call('DEL', staged(i))
+  end
+end
 if redis.call('EXISTS', KEYS[1]) == 0 then
+  drop_staged()
   return false
 end
+for i = 0, count - 1 do
+  if redis.call('EXISTS', staged(i)) == 0 then
+    drop_staged()
+    return redis.error_reply('STAGEDGONE a message expired before its '
+                             .. 'APPEND ran')
+  end
+end
 local uids = {}
-for i = 0, tonumber(ARGV[7]) - 1 do
+for i = 0, count - 1 do
   local at = 8 + i * 5
   local digest = ARGV[at]
   local uid = redis.call('HINCRBY', KEYS[1], 'uidnext', 1) - 1
   if redis.call('HINCRBY', KEYS[5], digest, 1) == 1 then
-    redis.call('SET', ARGV[2] .. 'content:' .. digest, ARGV[at + 4])
+    local content = ARGV[2] .. 'content:' .. digest
+    redis.call('RENAME', staged(i), content)
+    redis.call('PERSIST', content)
+  else
+    redis.call('DEL', staged(i))
   end
   redis.call('HSET', KEYS[3], uid,
              digest .. ' ' .. ARGV[at + 1] .. ' ' .. ARGV[at + 2])
