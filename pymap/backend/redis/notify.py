@@ -187,7 +187,14 @@ class Notifier:
         self._wake_all()
 
     def _pushed(self, reply: Any) -> bool:
-        """Takes a published message; other replies answer commands."""
+        """Takes a published message; other replies answer commands.
+
+        An announcement heard while a reading of its mailbox is under way
+        here is acted on once the reading is done: a change of this
+        process's own is often announced before its script's answer
+        arrives, and waiters woken then would find the cached snapshot
+        behind and each read the state from Redis, rather than wait for
+        the answer already on its way."""
         if type(reply) is not list or reply[0] != _MESSAGE:
             return False
         namespace, _, what = reply[2].decode('utf-8', 'replace') \
@@ -195,6 +202,13 @@ class Notifier:
         if what == NAMES:
             self._names.changed(namespace)
         elif self._snapshots.announced(namespace, what) \
-                and not self._woke_already(namespace, what):
-            self.wake(namespace)
+                and not self._snapshots.after_readings(
+                    namespace, lambda: self._heard(namespace, what)):
+            self._heard(namespace, what)
         return True
+
+    def _heard(self, namespace: str, what: str) -> None:
+        """Wakes the waiters on a changed mailbox, unless this process
+        woke them for the change already."""
+        if not self._woke_already(namespace, what):
+            self.wake(namespace)

@@ -29,7 +29,7 @@ import contextlib
 import sys
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -119,6 +119,8 @@ class SnapshotCache:
         #: For every mailbox with an entry or a reading under way.
         self._known: dict[str, _Known] = {}
         self._readers: dict[str, int] = {}
+        #: Per mailbox, what to call once no reading of it is under way.
+        self._after: dict[str, list[Callable[[], None]]] = {}
         self._epoch = 0
         self._subscribed = False
 
@@ -150,6 +152,17 @@ class SnapshotCache:
                 self._readers[namespace] = left
             else:
                 self._forget(namespace)
+                for callback in self._after.pop(namespace, ()):
+                    callback()
+
+    def after_readings(self, namespace: str,
+                       callback: Callable[[], None]) -> bool:
+        """Whether a reading of the mailbox is under way in this process;
+        if so, *callback* is called once none is."""
+        if namespace not in self._readers:
+            return False
+        self._after.setdefault(namespace, []).append(callback)
+        return True
 
     def put(self, namespace: str, snapshot: MailboxSnapshot,
             epoch: int | None, since: float) -> None:

@@ -73,6 +73,20 @@ def test_announcement_heard_during_a_reading_counts(
     assert cache.fresh('m') is None
 
 
+def test_callbacks_wait_for_the_readings_under_way(
+        cache: SnapshotCache) -> None:
+    called: list[str] = []
+    assert not cache.after_readings('m', lambda: called.append('none'))
+    with cache.reading('m'):
+        with cache.reading('m'):
+            assert cache.after_readings('m', lambda: called.append('m'))
+        assert called == []
+    assert called == ['m']
+    with cache.reading('m'):
+        pass
+    assert called == ['m']
+
+
 def test_an_older_reply_never_replaces_a_newer_snapshot(
         cache: SnapshotCache) -> None:
     with cache.reading('m') as slow:

@@ -12,12 +12,16 @@ import asyncio
 import math
 import random
 import time
+from typing import Any
+
+import pytest
 
 from pymap.backend.redis.mailbox import RedisMailbox
+from pymap.backend.redis.scripts import Script
 from pymap.backend.redis.snapshotcache import SnapshotCache
 
 from ..changes import message, random_change
-from . import Pair, Truth, heard, inboxes, same_state
+from . import Pair, Truth, heard, inbox, inboxes, same_state
 
 #: Entries snapshot.lua's change log keeps (_lib.lua LOG_LENGTH).
 LOG_LENGTH = 1000
@@ -87,6 +91,36 @@ async def test_change_is_pushed_to_the_other_process(
     assert not waiter.done()
     await other.append([message(1)])
     await asyncio.wait_for(waiter, 2.0)  # pushed: far below the 10 s wait
+
+
+async def test_own_change_announced_first_costs_no_round_trip(
+        pair: Pair, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A change of this process is announced (published inside its
+    script) often before the script's answer is taken: its waiters are
+    woken once the answer is cached, not by the announcement, which would
+    have each of them read the MODSEQ from Redis."""
+    first, _ = pair
+    box = await inbox(first)
+    modseq = (await box.snapshot()).modseq
+    reads: list[int] = []
+    read_moved = RedisMailbox._read_moved
+
+    async def counted(self: RedisMailbox, modseq: int) -> bool:
+        reads.append(modseq)
+        return await read_moved(self, modseq)
+    run = Script.__call__
+
+    async def answer_heard_late(self: Script, *args: Any) -> Any:
+        reply = await run(self, *args)
+        await heard(first)  # the announcement is in and handled
+        return reply
+    monkeypatch.setattr(RedisMailbox, '_read_moved', counted)
+    monkeypatch.setattr(Script, '__call__', answer_heard_late)
+    waiter = asyncio.create_task(box.wait_for_change(modseq, 10.0))
+    await asyncio.sleep(0.05)
+    await box.append([message(1)])
+    await asyncio.wait_for(waiter, 2.0)
+    assert reads == []
 
 
 async def test_wait_without_change_times_out(
