@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 import subprocess
+import sys
 import time
+from collections.abc import Sequence
 
-__all__ = ['free_port', 'wait_for_port']
+__all__ = ['ending_with_us', 'free_port', 'wait_for_port']
+
+
+def ending_with_us(argv: Sequence[str]) -> list[str]:
+    """*argv* made to end (SIGTERM from the kernel) when the test run's
+    process dies, so that a test run cut short, by a crash or SIGKILL,
+    leaves no server behind: on Linux through util-linux's ``setpriv
+    --pdeathsig``, which then runs *argv* in its own place (same process,
+    same pid); elsewhere *argv* as it is. The signal comes when the
+    thread that started the process ends: start servers from the main
+    thread, as fixtures are."""
+    setpriv = shutil.which('setpriv') if sys.platform == 'linux' else None
+    if setpriv is None:
+        return list(argv)
+    return [setpriv, '--pdeathsig', 'TERM', '--', *argv]
 
 
 def free_port() -> int:

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from pymap.backend.redis.resp import pack
 
+from .processes import ending_with_us
+
 __all__ = ['RedisCluster', 'RedisServer', 'free_port', 'redis_command']
 
 #: Seconds to wait for a server to start, load or stop.
@@ -100,9 +102,10 @@ class RedisServer:
         log = open(self.directory / 'redis.log', 'ab')  # noqa: SIM115
         with log:
             self.process = subprocess.Popen(
-                [self.binary, '--port', str(self.port),
-                 '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes',
-                 '--dir', str(self.directory), *self.options],
+                ending_with_us([
+                    self.binary, '--port', str(self.port),
+                    '--bind', '127.0.0.1', '--save', '', '--appendonly',
+                    'yes', '--dir', str(self.directory), *self.options]),
                 stdout=log, stderr=subprocess.STDOUT)
         try:
             self._wait_ready()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .processes import free_port, wait_for_port
+from .processes import ending_with_us, free_port, wait_for_port
 from .strict import skip_or_fail
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,9 +23,9 @@ SCENARIOS = ('append', 'fetch-body', 'store', 'idle-fanout')
 @pytest.fixture
 def null_port() -> Iterator[int]:
     port = free_port()
-    proc = subprocess.Popen(
+    proc = subprocess.Popen(ending_with_us(
         [sys.executable, str(ROOT / 'bench' / 'null_server.py'),
-         '--port', str(port)])
+         '--port', str(port)]))
     try:
         wait_for_port(port, proc)
         yield port

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from .processes import ending_with_us
 from .strict import skip_or_fail
 
 USER, PASSWORD = 'alice', 'secret'
@@ -58,9 +59,10 @@ def _server(database: Path) -> Iterator[int]:
     checks that it exits cleanly."""
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, '-m', 'pymap', '--host', '127.0.0.1', '--port',
-         str(port), '--no-admin', 'sqlite', str(database),
-         '--create-user', f'{USER}:{PASSWORD}'],
+        ending_with_us([
+            sys.executable, '-m', 'pymap', '--host', '127.0.0.1', '--port',
+            str(port), '--no-admin', 'sqlite', str(database),
+            '--create-user', f'{USER}:{PASSWORD}']),
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         _wait_listening(proc, port)

@@ -13,7 +13,7 @@ import pytest
 from pymap.main import build_parser
 from pymap.plugin import load_backends
 
-from .processes import free_port, wait_for_port
+from .processes import ending_with_us, free_port, wait_for_port
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -65,8 +65,8 @@ def test_parser_accepts_original_shape() -> None:
 def demo_server() -> Iterator[tuple[subprocess.Popen[bytes], int]]:
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, '-m', 'pymap', '--host', '127.0.0.1', '--port',
-         str(port), 'dict', '--demo-data'],
+        ending_with_us([sys.executable, '-m', 'pymap', '--host', '127.0.0.1',
+                        '--port', str(port), 'dict', '--demo-data']),
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_for_port(port, proc)
     yield proc, port

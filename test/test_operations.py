@@ -21,7 +21,7 @@ import trustme
 
 from pymap.eventloop import uvloop_installed
 
-from .processes import free_port, wait_for_port
+from .processes import ending_with_us, free_port, wait_for_port
 from .strict import skip_or_fail
 
 Spawn = Callable[..., tuple[subprocess.Popen[bytes], int]]
@@ -37,8 +37,9 @@ def spawn(tmp_path: Path) -> Iterator[Spawn]:
         port = free_port()
         log = (tmp_path / f'server{len(procs)}.log').open('wb')
         proc = subprocess.Popen(
-            [sys.executable, '-m', 'pymap', '--host', '127.0.0.1',
-             '--port', str(port), '--no-admin', *options, 'dict'],
+            ending_with_us([
+                sys.executable, '-m', 'pymap', '--host', '127.0.0.1',
+                '--port', str(port), '--no-admin', *options, 'dict']),
             stdout=log, stderr=subprocess.STDOUT,
             env={**os.environ, **(env or {})})
         log.close()

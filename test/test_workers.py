@@ -15,7 +15,7 @@ import pytest
 from pymap.testing import TEST_PASSWORD, TEST_USER
 from pymap.testing.rawclient import RawClient
 
-from .processes import free_port, wait_for_port
+from .processes import ending_with_us, free_port, wait_for_port
 
 WORKERS = 3
 CLIENTS = 8
@@ -27,9 +27,11 @@ def workers(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
     users.write_text(f'{TEST_USER}::{TEST_PASSWORD}\n')
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, '-m', 'pymap', '--host', '127.0.0.1', '--port',
-         str(port), '--no-admin', '--workers', str(WORKERS), 'maildir',
-         str(users)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        ending_with_us([
+            sys.executable, '-m', 'pymap', '--host', '127.0.0.1', '--port',
+            str(port), '--no-admin', '--workers', str(WORKERS), 'maildir',
+            str(users)]),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_for_port(port, proc)
     _wait_for_children(proc.pid, WORKERS)
     yield proc, port

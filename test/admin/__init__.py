@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+from ..processes import ending_with_us
+
 __all__ = ['PymapProcess', 'free_port', 'run_admin']
 
 
@@ -37,8 +39,9 @@ class PymapProcess:
         self.log = log
         with log.open('wb') as output:
             self.proc = subprocess.Popen(
-                [sys.executable, '-m', 'pymap', '--host', '127.0.0.1',
-                 '--port', str(self.port), *options, 'dict'],
+                ending_with_us([
+                    sys.executable, '-m', 'pymap', '--host', '127.0.0.1',
+                    '--port', str(self.port), *options, 'dict']),
                 stdout=output, stderr=subprocess.STDOUT,
                 env={**os.environ, **(env or {})})
 

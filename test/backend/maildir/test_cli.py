@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from ...processes import ending_with_us
+
 #: ``doveadm pw -s SHA512-CRYPT -p sallypass``.
 SALLY_HASH = ('{SHA512-CRYPT}$6$oM/pLTOAI.kV2QHr$L0L7MBROqhzKMzugjnntSWCHV'
               'l4IFg7eTg4d6vSR2bHET2cg/z3beHWHrsgbKTClVPw9bSs0h2wkJBQze7IZ'
@@ -54,8 +56,9 @@ def pymap_maildir(users: Path, *options: str
     """Runs ``pymap --port P maildir USERS [options]``."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, '-m', 'pymap', '--host', '127.0.0.1', '--port',
-         str(port), 'maildir', str(users), *options],
+        ending_with_us([sys.executable, '-m', 'pymap', '--host', '127.0.0.1',
+                        '--port', str(port), 'maildir', str(users),
+                        *options]),
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         wait_listening(process, port)
@@ -146,8 +149,8 @@ def test_missing_users_file_starts_with_no_users(tmp_path: Path) -> None:
     """A fresh install (e.g. an empty Docker volume) starts, so that
     ``pymap-admin user set`` can create the first account."""
     proc = subprocess.Popen(
-        [sys.executable, '-m', 'pymap', '--port', '0', '--no-admin',
-         'maildir', str(tmp_path / 'nope.txt')],
+        ending_with_us([sys.executable, '-m', 'pymap', '--port', '0',
+                        '--no-admin', 'maildir', str(tmp_path / 'nope.txt')]),
         stderr=subprocess.PIPE, text=True)
     assert proc.stderr is not None
     try:

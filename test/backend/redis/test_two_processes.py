@@ -19,6 +19,7 @@ from pymap.plugin import load_services
 from pymap.testing.rawclient import RawClient
 
 from ...conftest import PASSWORD, USER
+from ...processes import ending_with_us
 from ...redis_server import RedisServer, free_port, redis_command
 
 #: Keeps the admin service (when installed) off during these tests.
@@ -37,9 +38,10 @@ def start_pymap(redis: RedisServer, prefix: str, directory: Path,
     log = open(directory / f'pymap-{port}.log', 'wb')  # noqa: SIM115
     with log:
         process = subprocess.Popen(
-            [sys.executable, '-m', 'pymap', '--host', '127.0.0.1',
-             '--port', str(port), *_NO_ADMIN, 'redis', redis.url,
-             '--prefix', prefix, *options],
+            ending_with_us([
+                sys.executable, '-m', 'pymap', '--host', '127.0.0.1',
+                '--port', str(port), *_NO_ADMIN, 'redis', redis.url,
+                '--prefix', prefix, *options]),
             stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
