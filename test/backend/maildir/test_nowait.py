@@ -104,9 +104,14 @@ def test_data_not_in_the_page_cache_is_a_miss(tmp_path: Path) -> None:
     assert read_cached(str(path), len(data)) == data
 
 
+#: Larger than the largest folio (2 MiB with 4 KiB pages) that a file
+#: system may read in one go: reading its first pages cannot cache it all.
+_BEYOND_A_FOLIO = 4 * 1024 * 1024
+
+
 @needs_nowait
 def test_partly_cached_data_is_a_miss(tmp_path: Path) -> None:
-    data = os.urandom(4 * _PAGE)
+    data = os.urandom(_BEYOND_A_FOLIO)
     path = _written(tmp_path / 'message', data)
     _evict_pages(path)
     _cache_pages(path, 2 * _PAGE)
