@@ -229,6 +229,27 @@ async def test_multiappend_is_all_or_nothing(
     assert entries == [b'1 2 3']
 
 
+async def test_a_current_caller_gets_its_delta_without_the_log(
+        backend: RedisBackend, mailboxes: RedisMailboxSet) -> None:
+    """A change script answers a caller that knew the state just before
+    with the UIDs it touched itself: no read of the change log, and no
+    trim of a log still shorter than its limit."""
+    inbox = await mailboxes.get_mailbox('INBOX')
+    await inbox.append([message(b'1')])
+    await inbox.snapshot()
+    await backend.client.config_resetstat()
+    await inbox.append([message(b'2'), message(b'3')])
+    await inbox.update_flags([1, 3], frozenset([b'\\Seen']), 'add')
+    snapshot = await inbox.snapshot()
+    assert snapshot.uids == [1, 2, 3]
+    assert snapshot.flags[2] == frozenset()
+    assert snapshot.flags[3] == frozenset([b'\\Seen'])
+    stats = await backend.client.info('commandstats')
+    assert stats['cmdstat_evalsha']['calls'] == 2
+    assert not {'cmdstat_lrange', 'cmdstat_llen', 'cmdstat_ltrim'} & {
+        *stats}
+
+
 async def test_snapshot_reply_kinds(backend: RedisBackend,
                                     mailboxes: RedisMailboxSet) -> None:
     inbox = await mailboxes.get_mailbox('INBOX')

@@ -11,15 +11,41 @@ local function announce(channel, namespace, what)
   redis.call('PUBLISH', channel, namespace .. ' ' .. what)
 end
 
+-- Per log key, the MODSEQ and touched UIDs this run of the script logged
+-- last: describe reads them rather than the log.
+local recorded = {}
+
 -- Records one change of a mailbox: raises its MODSEQ by one, logs the
 -- touched UIDs as the entry of the new MODSEQ (so entry i of the log is
 -- always MODSEQ modseq - LLEN + i) and announces the new MODSEQ.
 local function record_change(meta, log, namespace, channel, uids)
   local modseq = redis.call('HINCRBY', meta, 'modseq', 1)
-  redis.call('RPUSH', log, table.concat(uids, ' '))
-  redis.call('LTRIM', log, -LOG_LENGTH, -1)
+  if redis.call('RPUSH', log, table.concat(uids, ' ')) > LOG_LENGTH then
+    redis.call('LTRIM', log, -LOG_LENGTH, -1)
+  end
+  recorded[log] = {modseq, uids}
   announce(channel, namespace, modseq)
   return modseq
+end
+
+-- The UIDs logged for the MODSEQs after known, up to modseq, as strings;
+-- nil when the log does not reach back that far.
+local function logged_since(log, known, modseq)
+  local latest = recorded[log]
+  if latest and latest[1] == modseq and known == modseq - 1 then
+    return latest[2]
+  end
+  local missing = modseq - known
+  if known < 0 or missing > redis.call('LLEN', log) then
+    return nil
+  end
+  local uids = {}
+  for _, entry in ipairs(redis.call('LRANGE', log, -missing, -1)) do
+    for uid in string.gmatch(entry, '%d+') do
+      uids[#uids + 1] = uid
+    end
+  end
+  return uids
 end
 
 -- The state of a mailbox relative to the MODSEQ and UIDVALIDITY the caller
@@ -42,16 +68,15 @@ local function describe(meta, flags, log, known_modseq, known_validity)
   if known == modseq then
     return {head, 'same'}
   end
-  local missing = modseq - known
-  if known >= 0 and missing > 0 and missing <= redis.call('LLEN', log) then
+  local touched = known < modseq and logged_since(log, known, modseq)
+  if touched then
     local seen, uids, stored = {}, {}, {}
-    for _, entry in ipairs(redis.call('LRANGE', log, -missing, -1)) do
-      for uid in string.gmatch(entry, '%d+') do
-        if not seen[uid] then
-          seen[uid] = true
-          uids[#uids + 1] = uid
-          stored[#uids] = redis.call('HGET', flags, uid)
-        end
+    for _, uid in ipairs(touched) do
+      uid = tostring(uid)
+      if not seen[uid] then
+        seen[uid] = true
+        uids[#uids + 1] = uid
+        stored[#uids] = redis.call('HGET', flags, uid)
       end
     end
     return {head, 'delta', uids, stored}
