@@ -28,8 +28,9 @@ local function record_change(meta, log, namespace, channel, uids)
   return modseq
 end
 
--- The UIDs logged for the MODSEQs after known, up to modseq, as strings;
--- nil when the log does not reach back that far.
+-- The UIDs logged for the MODSEQs after known, up to modseq (numbers or
+-- strings, repeats possible); nil when the log does not reach back that
+-- far.
 local function logged_since(log, known, modseq)
   local latest = recorded[log]
   if latest and latest[1] == modseq and known == modseq - 1 then
