@@ -141,13 +141,16 @@ def _start(parser: argparse.ArgumentParser, args: argparse.Namespace,
         parser.error(f'the {args.backend} backend keeps its mail in one '
                      'process; --workers needs a backend whose store can '
                      'be shared, such as maildir or redis')
+    pid_file = PidFile(args.pid_file) if args.pid_file else None
     try:
-        per_worker = [_bind(args) for _ in range(args.workers)]
-        pid_file = PidFile(args.pid_file) if args.pid_file else None
+        # Written before the port opens: whoever can connect finds it.
         if pid_file is not None:
             pid_file.write()
+        per_worker = [_bind(args) for _ in range(args.workers)]
         drop_privileges(args.user, args.group)
     except (OSError, KeyError) as exc:
+        if pid_file is not None:
+            pid_file.remove()
         parser.exit(1, f'pymap: {exc}\n')
     try:
         if args.workers > 1:

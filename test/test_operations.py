@@ -203,6 +203,23 @@ def test_pid_file_json_logs_and_clean_exit(spawn: Spawn,
                for entry in entries)
 
 
+def test_pid_file_gone_when_the_port_is_taken(tmp_path: Path) -> None:
+    pid_file = tmp_path / 'pymap.pid'
+    with socket.socket() as taken:
+        taken.bind(('127.0.0.1', 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            ending_with_us([
+                sys.executable, '-m', 'pymap', '--host', '127.0.0.1',
+                '--port', str(port), '--no-admin', '--pid-file',
+                str(pid_file), 'dict']),
+            capture_output=True, timeout=60)
+    assert result.returncode == 1
+    assert b'pymap: ' in result.stderr
+    assert not pid_file.exists()
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason='privilege drop needs root')
 def test_privileges_dropped_after_binding(spawn: Spawn) -> None:
     proc, port = spawn('--user', 'nobody', '--group', 'nogroup')
