@@ -114,11 +114,12 @@ class SelectedView:
         if not moved and not (allow_expunge and self.ghosts):
             return []  # most commands: nothing changed, nothing held back
         touched = self._touched(snapshot) if moved else ()
-        self._find_ghosts(snapshot, touched)
+        if touched:  # else only messages came: nothing to compare
+            self._find_ghosts(snapshot, touched)
         responses = self._expunge_ghosts() if allow_expunge else []
         if not (moved or responses):
             return responses
-        changed = self._changed_flags(snapshot, touched)
+        changed = self._changed_flags(snapshot, touched) if touched else []
         added = len(snapshot.uids) - bisect_left(snapshot.uids,
                                                  self.next_uid)
         self._take(snapshot)
@@ -150,7 +151,8 @@ class SelectedView:
             since = log.since(self.modseq)
         if since is None:
             return self.uids
-        return sorted(uid for uid in since if uid in self.flags)
+        flags = self.flags
+        return sorted([uid for uid in since if uid in flags])
 
     def _find_ghosts(self, snapshot: MailboxSnapshot,
                      touched: Sequence[int]) -> None:

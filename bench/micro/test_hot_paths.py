@@ -70,32 +70,47 @@ def test_search_text(benchmark: BenchmarkFixture) -> None:
     assert benchmark(search) >= 0
 
 
-def _store_snapshots(size: int, logged: bool
-                     ) -> tuple[MailboxSnapshot, MailboxSnapshot]:
-    """A mailbox of *size* messages before and after a STORE to one of
-    them, with or without the change log."""
+def _changed_snapshots(size: int, logged: bool, change: str
+                       ) -> tuple[MailboxSnapshot, MailboxSnapshot]:
+    """A mailbox of *size* messages before and after one *change*: a
+    STORE to one of them, or an APPEND of one more; with or without the
+    change log."""
     uids = list(range(1, size + 1))
     flags: dict[int, FlagSet] = {uid: frozenset() for uid in uids}
     log = ChangeLog(1) if logged else None
     old = MailboxSnapshot(1, size + 1, 1, uids, flags, size, log)
-    new = MailboxSnapshot(1, size + 1, 2, uids,
-                          {**flags, size // 2: frozenset([b'\\Seen'])},
-                          size, log and log.record(2, [size // 2]))
+    if change == 'store':
+        touched = size // 2
+        new = MailboxSnapshot(1, size + 1, 2, uids,
+                              {**flags, touched: frozenset([b'\\Seen'])},
+                              size, log and log.record(2, [touched]))
+    else:
+        touched = size + 1
+        new = MailboxSnapshot(1, size + 2, 2, [*uids, touched],
+                              {**flags, touched: frozenset()},
+                              size, log and log.record(2, [touched]))
     return old, new
 
 
+@pytest.mark.parametrize('change', ['store', 'append'])
 @pytest.mark.parametrize('logged', [True, False], ids=['log', 'full'])
 @pytest.mark.parametrize('size', [2_000, 10_000])
-def test_view_update_after_one_store(benchmark: BenchmarkFixture,
-                                     size: int, logged: bool) -> None:
-    old, new = _store_snapshots(size, logged)
+def test_view_update_after_one_change(benchmark: BenchmarkFixture,
+                                      size: int, logged: bool,
+                                      change: str) -> None:
+    """One session's update after a change: a FETCH for a STORE, EXISTS
+    and RECENT for an APPEND (each IDLE session pays it on a fan-out)."""
+    old, new = _changed_snapshots(size, logged, change)
+    new_recent = [] if change == 'store' else [size + 1]
 
     def fresh_view() -> tuple[tuple[SelectedView], dict[str, object]]:
         return (SelectedView(old, size, readonly=False),), {}
 
     def update(view: SelectedView) -> int:
-        return len(view.update(new, [], allow_expunge=True))
-    assert benchmark.pedantic(update, setup=fresh_view, rounds=200) == 1
+        return len(view.update(new, new_recent, allow_expunge=True))
+    expected = 1 if change == 'store' else 2
+    assert benchmark.pedantic(update, setup=fresh_view,
+                              rounds=200) == expected
 
 
 def test_internaldate(benchmark: BenchmarkFixture) -> None:
