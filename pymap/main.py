@@ -21,7 +21,7 @@ from . import __version__
 from .config import IMAPConfig
 from .daemon import PidFile, drop_privileges, notify_systemd, tune_gc
 from .eventloop import loop_name, run_forever_on
-from .imap.listen import bind_sockets
+from .imap.listen import bind_sockets, start_listening
 from .imap.server import IMAPServer
 from .interfaces.backend import BackendType, Service
 from .logs import setup_logging
@@ -63,10 +63,12 @@ Bound = list[tuple[socket.socket, bool]]
 
 
 def _bind(args: argparse.Namespace) -> Bound:
-    """The listening sockets, each with whether it speaks implicit TLS."""
+    """The bound sockets, not yet listening, each with whether it speaks
+    implicit TLS."""
     reuse = args.workers > 1
-    plain = bind_sockets(args.host, args.port, reuse)
-    tls = bind_sockets(args.host, args.tls_port, reuse) if args.tls else []
+    plain = bind_sockets(args.host, args.port, reuse, listen=False)
+    tls = bind_sockets(args.host, args.tls_port, reuse, listen=False) \
+        if args.tls else []
     return [(sock, False) for sock in plain] + [(sock, True) for sock in tls]
 
 
@@ -143,10 +145,12 @@ def _start(parser: argparse.ArgumentParser, args: argparse.Namespace,
                      'be shared, such as maildir or redis')
     pid_file = PidFile(args.pid_file) if args.pid_file else None
     try:
-        # Written before the port opens: whoever can connect finds it.
+        per_worker = [_bind(args) for _ in range(args.workers)]
+        # Written once the ports are ours, and before they accept
+        # connections: whoever can connect finds it.
         if pid_file is not None:
             pid_file.write()
-        per_worker = [_bind(args) for _ in range(args.workers)]
+        start_listening(sock for bound in per_worker for sock, _ in bound)
         drop_privileges(args.user, args.group)
     except (OSError, KeyError) as exc:
         if pid_file is not None:

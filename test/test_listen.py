@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import socket
 
-from pymap.imap.listen import bind_sockets
+import pytest
+
+from pymap.imap.listen import bind_sockets, start_listening
 
 
 def test_connections_do_not_wait_for_delayed_acks() -> None:
@@ -39,6 +41,21 @@ def test_port_zero_gives_every_address_the_same_port() -> None:
     try:
         ports = {sock.getsockname()[1] for sock in sockets}
         assert len(ports) == 1 and ports != {0}
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def test_bound_sockets_refuse_connections_until_listening() -> None:
+    """The server binds, writes its pid file, then listens: nobody can
+    connect before the file is there."""
+    sockets = bind_sockets('127.0.0.1', 0, listen=False)
+    port = sockets[0].getsockname()[1]
+    try:
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection(('127.0.0.1', port), timeout=5)
+        start_listening(sockets)
+        socket.create_connection(('127.0.0.1', port), timeout=5).close()
     finally:
         for sock in sockets:
             sock.close()

@@ -203,8 +203,11 @@ def test_pid_file_json_logs_and_clean_exit(spawn: Spawn,
                for entry in entries)
 
 
-def test_pid_file_gone_when_the_port_is_taken(tmp_path: Path) -> None:
+def test_failed_start_leaves_the_pid_file_alone(tmp_path: Path) -> None:
+    """A second server started by mistake on a port in use exits without
+    touching the pid file of the one that runs."""
     pid_file = tmp_path / 'pymap.pid'
+    pid_file.write_text('12345\n')
     with socket.socket() as taken:
         taken.bind(('127.0.0.1', 0))
         taken.listen()
@@ -217,7 +220,7 @@ def test_pid_file_gone_when_the_port_is_taken(tmp_path: Path) -> None:
             capture_output=True, timeout=60)
     assert result.returncode == 1
     assert b'pymap: ' in result.stderr
-    assert not pid_file.exists()
+    assert pid_file.read_text() == '12345\n'
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason='privilege drop needs root')
