@@ -12,7 +12,8 @@ PUBLIC_API = {
     'pymap.interfaces.storage': {
         'ChangeLog', 'DELIMITER', 'FlagSet', 'Mailbox', 'MailboxEntry',
         'MailboxSet', 'MailboxSnapshot', 'MessageMeta', 'NewMessage',
-        'StoreMode', 'StoredMessage', 'SummaryLoader'},
+        'StoreMode', 'StoredMessage', 'SummaryLoader', 'AppendedUids',
+        'appended_validity'},
     'pymap.interfaces.login': {'Identity', 'Login'},
     'pymap.interfaces.users': {'UserRecord', 'UserStore'},
     'pymap.interfaces.backend': {

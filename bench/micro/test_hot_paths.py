@@ -9,6 +9,7 @@ import pytest
 from pytest_benchmark.fixture import BenchmarkFixture
 
 from pymap.backend.flagtable import COPY_LIMIT, FlagTable, LayeredFlags
+from pymap.backend.redis.snapshots import described
 from pymap.interfaces.storage import ChangeLog, FlagSet, MailboxSnapshot
 from pymap.mime import MessageContent
 from pymap.mime.lines import to_crlf
@@ -143,3 +144,26 @@ def test_flags_of_every_message(benchmark: BenchmarkFixture,
     def read_all() -> int:
         return sum(len(flags.get(uid, ())) for uid in uids)
     assert benchmark(read_all) == 1
+
+
+@pytest.mark.parametrize('built', ['each', 'last'])
+def test_descriptions_of_appends(benchmark: BenchmarkFixture,
+                                 built: str) -> None:
+    """The redis backend's bookkeeping of 64 APPENDs to a mailbox of 1,000
+    messages (``pymap/backend/redis/snapshots.py``): each APPEND's
+    snapshot built, as when a session of the process has the mailbox
+    selected, or only the last one, as when none has."""
+    pairs = [value for uid in range(1, 1001) for value in (b'%d' % uid, b'')]
+    start = described([[b'1', b'1001', b'1', b'0'], b'full', pairs], None)
+    replies = [[[b'1', b'%d' % (uid + 1), b'%d' % (uid - 999), b'0'],
+                b'delta', [b'%d' % uid], [b'']]
+               for uid in range(1001, 1065)]
+
+    def describe() -> MailboxSnapshot:
+        state = start
+        for reply in replies:
+            state = described(reply, state)
+            if built == 'each':
+                state.snapshot()
+        return state.snapshot()
+    assert len(benchmark(describe).uids) == 1064

@@ -17,7 +17,12 @@ from pymap.backend.names import check_name
 from pymap.config import IMAPConfig
 from pymap.exceptions import MailboxNotFound
 from pymap.interfaces.backend import Backend
-from pymap.interfaces.storage import MailboxEntry, MailboxSet, NewMessage
+from pymap.interfaces.storage import (
+    MailboxEntry,
+    MailboxSet,
+    NewMessage,
+    appended_validity,
+)
 from pymap.interfaces.users import UserRecord
 from pymap.parsing.commands import CreateCommand, DeleteCommand
 
@@ -135,9 +140,10 @@ class AdminHandlers(AdminBase):
             if request.HasField('internal_date') else datetime.now(UTC)
         mailboxes = await self._users.mailboxes(request.user)
         mailbox = await mailboxes.get_mailbox(name)
-        uid, = await mailbox.append(
+        uids = await mailbox.append(
             [NewMessage(message, flags, when.replace(microsecond=0))])
-        validity = (await mailbox.snapshot()).uid_validity
+        uid, = uids
+        validity = await appended_validity(mailbox, uids)
         _log.info('delivered %d bytes to %s of %s, uid %d', len(message),
                   name, request.user, uid)
         return AppendResponse(mailbox=name, uid_validity=validity, uid=uid)

@@ -22,6 +22,7 @@ from pymap.interfaces.storage import (
     Mailbox,
     MailboxSet,
     NewMessage,
+    appended_validity,
 )
 from pymap.parsing.commands import (
     AppendCommand,
@@ -343,7 +344,7 @@ class BaseSession(MailboxCommands):
         uids = await target.append([NewMessage(
             msg.data, frozenset(msg.flags), msg.internal_date or now)
             for msg in cmd.messages])
-        validity = (await target.snapshot()).uid_validity
+        validity = await appended_validity(target, uids)
         code = b'APPENDUID %d %s' % (validity, render_uid_set(uids))
         return await self._finish(out, Done('APPEND completed.', code))
 

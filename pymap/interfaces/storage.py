@@ -16,9 +16,10 @@ from typing import Literal, Protocol, runtime_checkable
 from pymap.mime import MessageContent, MessageSummary
 
 __all__ = [
-    'DELIMITER', 'ChangeLog', 'FlagSet', 'Mailbox', 'MailboxEntry',
-    'MailboxSet', 'MailboxSnapshot', 'MessageMeta', 'NewMessage',
-    'StoreMode', 'StoredMessage', 'SummaryLoader',
+    'DELIMITER', 'AppendedUids', 'ChangeLog', 'FlagSet', 'Mailbox',
+    'MailboxEntry', 'MailboxSet', 'MailboxSnapshot', 'MessageMeta',
+    'NewMessage', 'StoreMode', 'StoredMessage', 'SummaryLoader',
+    'appended_validity',
 ]
 
 #: The hierarchy delimiter of mailbox names handed to storage.
@@ -163,6 +164,23 @@ class MailboxSnapshot:
                                       compare=False)
 
 
+class AppendedUids(list[int]):
+    """The UIDs :meth:`Mailbox.append` assigned, with the UIDVALIDITY they
+    were assigned under, which APPENDUID reports (RFC 4315 §3).
+
+    A backend may return a plain list instead; the session then reads the
+    UIDVALIDITY from a snapshot taken after the append. That costs a
+    backend that builds its snapshots only when asked, and could report
+    the UIDVALIDITY of a mailbox deleted and created again in between.
+    """
+
+    __slots__ = ('uid_validity',)
+
+    def __init__(self, uids: Iterable[int], uid_validity: int) -> None:
+        super().__init__(uids)
+        self.uid_validity = uid_validity
+
+
 class Mailbox(Protocol):
     """One mailbox's messages. Every method is atomic with respect to the
     others, across all sessions (and processes) sharing the store."""
@@ -177,7 +195,9 @@ class Mailbox(Protocol):
         ...
 
     async def append(self, messages: Sequence[NewMessage]) -> list[int]:
-        """Adds messages atomically (all or none); returns their UIDs."""
+        """Adds messages atomically (all or none); returns their UIDs,
+        as :class:`AppendedUids` when the backend knows the UIDVALIDITY
+        they were assigned under."""
         ...
 
     async def copy_to(self, uids: Sequence[int], target: Mailbox,
@@ -267,3 +287,11 @@ class MailboxSet(Protocol):
     async def set_subscribed(self, name: str, subscribed: bool) -> None:
         """Adds or removes a subscription."""
         ...
+
+
+async def appended_validity(mailbox: Mailbox, uids: list[int]) -> int:
+    """The UIDVALIDITY of the *uids* that *mailbox*'s
+    :meth:`~Mailbox.append` returned (RFC 4315 §3, APPENDUID)."""
+    if isinstance(uids, AppendedUids):
+        return uids.uid_validity
+    return (await mailbox.snapshot()).uid_validity

@@ -17,6 +17,7 @@ from datetime import datetime
 
 from pymap.exceptions import NotSupported
 from pymap.interfaces.storage import (
+    AppendedUids,
     FlagSet,
     Mailbox,
     MailboxSnapshot,
@@ -111,7 +112,7 @@ class DictMailbox:
                           msg.internal_date)
                 for content, msg in zip(parsed, messages, strict=True)]
         self._touch()
-        return uids
+        return AppendedUids(uids, self._uid_validity)
 
     async def copy_to(self, uids: Sequence[int], target: Mailbox,
                       move: bool) -> list[tuple[int, int]]:

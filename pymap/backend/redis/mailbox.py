@@ -16,6 +16,7 @@ from typing import Any
 from pymap.exceptions import MailboxNotFound, NotSupported
 from pymap.executor import run_blocking
 from pymap.interfaces.storage import (
+    AppendedUids,
     FlagSet,
     Mailbox,
     MailboxSnapshot,
@@ -34,7 +35,7 @@ from .errors import UNAVAILABLE, guarded, stop_if_cancelled, translated
 from .keys import MailboxKeys
 from .scripts import Arg, Script
 from .snapshotcache import Reading
-from .snapshots import parse_flags, render_flags
+from .snapshots import Described, parse_flags, render_flags
 
 __all__ = ['RedisMailbox']
 
@@ -122,11 +123,13 @@ class RedisMailbox:
             raise MailboxNotFound()
         return reply
 
-    def _changed(self, reading: Reading, description: list[Any]) -> None:
-        """Caches the state a change script answered with, then wakes
-        this process's waiters."""
-        snapshot = reading.done(description)
-        self._context.notifier.changed_here(self.namespace, snapshot.modseq)
+    def _changed(self, reading: Reading,
+                 description: list[Any]) -> Described:
+        """Caches the state a change script answered with and wakes this
+        process's waiters; returns the state."""
+        state = reading.done(description)
+        self._context.notifier.changed_here(self.namespace, state.modseq)
+        return state
 
     async def snapshot(self) -> MailboxSnapshot:
         """The cached snapshot when the cache vouches for it, else one
@@ -148,22 +151,23 @@ class RedisMailbox:
             if reply is None:
                 cache.gone(self.namespace)
                 raise MailboxNotFound()
-            return self._context.claims.unclaimed(self.namespace,
-                                                  reading.done(reply))
+            return self._context.claims.unclaimed(
+                self.namespace, reading.done(reply).snapshot())
 
     async def _change(self, script: Script, keys: list[str],
                       head: list[Arg], tail: Sequence[Arg],
-                      staged: Sequence[tuple[str, bytes]] = ()) -> Any:
+                      staged: Sequence[tuple[str, bytes]] = ()
+                      ) -> tuple[Any, Described]:
         """Runs a change script of this mailbox, with the MODSEQ and
         UIDVALIDITY of the cached snapshot between the arguments *head*
         and *tail* (and the *staged* values stored first); caches the
-        state it answers with and returns the rest of its reply."""
+        state it answers with and returns it after the rest of its
+        reply."""
         with self._context.snapshots.reading(self.namespace) as reading:
             result, description = self._found(await script(
                 self._context.client, keys,
                 [*head, *reading.relative_to, *tail], staged))
-            self._changed(reading, description)
-        return result
+            return result, self._changed(reading, description)
 
     @guarded
     async def append(self, messages: Sequence[NewMessage]) -> list[int]:
@@ -179,12 +183,12 @@ class RedisMailbox:
             payload += [digest, size, message.internal_date.isoformat(),
                         render_flags(message.flags), key]
         claims = self._context.claims
-        uids, held_from = await self._change(
+        (uids, held_from), state = await self._change(
             self._context.scripts.append, [*keys.all, keys.user.refs],
             [self._context.keys.channel, keys.user.base, self.namespace,
              int(claims.awaited(self.namespace))],
             payload, staged)
-        new_uids = [int(uid) for uid in uids]
+        new_uids = AppendedUids(map(int, uids), state.uid_validity)
         if held_from is not None:
             claims.hold(self.namespace, int(held_from), new_uids[-1])
         return new_uids
@@ -295,7 +299,7 @@ class RedisMailbox:
                            mode: StoreMode) -> dict[int, FlagSet]:
         if not uids:
             return {}
-        pairs = await self._change(
+        pairs, _ = await self._change(
             self._context.scripts.flags,
             [self._keys.meta, self._keys.flags, self._keys.log],
             [self._context.keys.channel, self.namespace],
@@ -309,7 +313,7 @@ class RedisMailbox:
         if not uids:
             return []
         keys = self._keys
-        removed = await self._change(
+        removed, _ = await self._change(
             self._context.scripts.expunge, [*keys.all, keys.user.refs],
             [self._context.keys.channel, keys.user.base, self.namespace],
             uids)

@@ -35,7 +35,7 @@ from typing import Any
 
 from pymap.interfaces.storage import MailboxSnapshot
 
-from .snapshots import snapshot_from_reply
+from .snapshots import Described, described
 
 __all__ = ['Reading', 'SnapshotCache']
 
@@ -59,18 +59,18 @@ class _Known:
     modseq: int = -1
     recent: int = -1
 
-    def learn(self, snapshot: MailboxSnapshot) -> None:
-        self.modseq = max(self.modseq, snapshot.modseq)
-        self.recent = max(self.recent, snapshot.recent_uid)
+    def learn(self, state: Described) -> None:
+        self.modseq = max(self.modseq, state.modseq)
+        self.recent = max(self.recent, state.recent_uid)
 
-    def covered_by(self, snapshot: MailboxSnapshot) -> bool:
-        return snapshot.modseq >= self.modseq \
-            and snapshot.recent_uid >= self.recent
+    def covered_by(self, state: Described) -> bool:
+        return state.modseq >= self.modseq \
+            and state.recent_uid >= self.recent
 
 
 @dataclass(frozen=True, slots=True)
 class _Entry:
-    snapshot: MailboxSnapshot
+    state: Described
     #: The listener's epoch when the reading began; None: not subscribed.
     epoch: int | None
     #: When the reading began (:func:`time.monotonic`).
@@ -86,7 +86,7 @@ class Reading:
                  entry: _Entry | None, epoch: int | None) -> None:
         self._cache = cache
         self._namespace = namespace
-        self._cached = None if entry is None else entry.snapshot
+        self._cached = None if entry is None else entry.state
         self._epoch = epoch
         self._since = time.monotonic()
 
@@ -98,12 +98,12 @@ class Reading:
         return [-1, -1] if cached is None \
             else [cached.modseq, cached.uid_validity]
 
-    def done(self, reply: list[Any]) -> MailboxSnapshot:
-        """The snapshot a description (_lib.lua ``describe``) gives,
-        now cached."""
-        snapshot = snapshot_from_reply(reply, self._cached)
-        self._cache.put(self._namespace, snapshot, self._epoch, self._since)
-        return snapshot
+    def done(self, reply: list[Any]) -> Described:
+        """The state a description (_lib.lua ``describe``) gives, now
+        cached; its snapshot is built when first asked for."""
+        state = described(reply, self._cached)
+        self._cache.put(self._namespace, state, self._epoch, self._since)
+        return state
 
 
 class SnapshotCache:
@@ -132,10 +132,10 @@ class SnapshotCache:
         # the subscription starts a new one: equal epochs mean subscribed.
         if entry is None or entry.epoch != self._epoch \
                 or time.monotonic() - entry.since > self._trust_seconds \
-                or not self._known[namespace].covered_by(entry.snapshot):
+                or not self._known[namespace].covered_by(entry.state):
             return None
         self._entries.move_to_end(namespace)
-        return entry.snapshot
+        return entry.state.snapshot()
 
     @contextlib.contextmanager
     def reading(self, namespace: str) -> Iterator[Reading]:
@@ -164,18 +164,18 @@ class SnapshotCache:
         self._after.setdefault(namespace, []).append(callback)
         return True
 
-    def put(self, namespace: str, snapshot: MailboxSnapshot,
+    def put(self, namespace: str, state: Described,
             epoch: int | None, since: float) -> None:
         """Keeps the result of a reading begun in *epoch* at *since*
         (from within :meth:`reading`), unless a newer one came back
         first."""
-        self._known[namespace].learn(snapshot)
+        self._known[namespace].learn(state)
         old = self._entries.get(namespace)
-        if old is not None and old.snapshot.modseq > snapshot.modseq:
+        if old is not None and old.state.modseq > state.modseq:
             return
         self._remove(namespace)
-        self._entries[namespace] = _Entry(snapshot, epoch, since)
-        self._messages += len(snapshot.uids)
+        self._entries[namespace] = _Entry(state, epoch, since)
+        self._messages += state.size
         while self._messages > self._max_messages and len(self._entries) > 1:
             oldest = next(iter(self._entries))
             self._remove(oldest)
@@ -188,10 +188,11 @@ class SnapshotCache:
             return
         known.recent = max(known.recent, mark)
         entry = self._entries.get(namespace)
-        if entry is not None and entry.snapshot.recent_uid < mark \
-                < entry.snapshot.next_uid:
-            self._entries[namespace] = replace(entry, snapshot=replace(
-                entry.snapshot, recent_uid=mark))
+        if entry is not None and entry.state.recent_uid < mark \
+                < entry.state.next_uid:
+            head = entry.state.head
+            self._entries[namespace] = replace(entry, state=entry.state.then(
+                (*head[:3], mark), None))
 
     def gone(self, prefix: str) -> None:
         """The mailboxes whose namespaces start with *prefix* (one
@@ -239,7 +240,7 @@ class SnapshotCache:
     def _remove(self, namespace: str) -> None:
         old = self._entries.pop(namespace, None)
         if old is not None:
-            self._messages -= len(old.snapshot.uids)
+            self._messages -= old.state.size
 
     def _forget(self, namespace: str) -> None:
         """Stops tracking a mailbox with neither an entry nor a reading."""

@@ -8,7 +8,9 @@ their flags now, ``nil`` for expunged) or ``full`` (every UID and its
 flags, when there is no usable cached snapshot or the log was trimmed past
 it). Each snapshot also carries a :class:`~pymap.interfaces.storage.ChangeLog`
 grown from the deltas this process read, so that a session whose view is a
-few snapshots behind compares only the touched messages.
+few snapshots behind compares only the touched messages. The process keeps
+a description as a :class:`Described` state, whose snapshot is built only
+when first asked for.
 """
 
 from __future__ import annotations
@@ -20,9 +22,14 @@ from pymap.interfaces.storage import ChangeLog, FlagSet, MailboxSnapshot
 
 from ..flagtable import overlaid
 
-__all__ = ['parse_flags', 'render_flags', 'snapshot_from_reply']
+__all__ = ['Described', 'described', 'parse_flags', 'render_flags']
 
 _NO_FLAGS: FlagSet = frozenset()
+#: One delta of a description: its MODSEQ, the touched UIDs and their
+#: stored flags now (``None``: expunged).
+_Delta = tuple[int, Sequence[bytes], Sequence[bytes | None]]
+#: The most descriptions a :class:`Described` state waits to apply.
+MAX_DEFERRED = 64
 
 
 def render_flags(flags: FlagSet) -> bytes:
@@ -48,26 +55,30 @@ def _full(head: tuple[int, int, int, int],
                            head[3], ChangeLog(head[2]))
 
 
-def _delta(old: MailboxSnapshot, head: tuple[int, int, int, int],
-           uids: Sequence[bytes],
-           stored: Sequence[bytes | None]) -> MailboxSnapshot:
-    """The cached snapshot with the touched UIDs applied, its flags laid
-    over rather than copied (:func:`~pymap.backend.flagtable.overlaid`);
-    its UID list is reused when no message came or went."""
+def _applied(old: MailboxSnapshot, head: tuple[int, int, int, int],
+             deltas: Sequence[_Delta]) -> MailboxSnapshot:
+    """The cached snapshot with the deltas described since applied in
+    order, its flags laid over rather than copied
+    (:func:`~pymap.backend.flagtable.overlaid`); its UID list is reused
+    when no message came or went."""
     interned: dict[bytes, FlagSet] = {}
-    touched = [int(uid) for uid in uids]
+    log = old.changes or ChangeLog(old.modseq)
+    latest: dict[int, bytes | None] = {}
+    for modseq, uids, stored in deltas:
+        touched = [int(uid) for uid in uids]
+        latest.update(zip(touched, stored, strict=True))
+        log = log.record(modseq, touched)
     changed: dict[int, FlagSet] = {}
     removed: list[int] = []
-    for uid, value in zip(touched, stored, strict=True):
+    for uid, value in latest.items():
         if value is None:
             removed.append(uid)
         else:
             changed[uid] = parse_flags(value, interned)
     new_uids = _uids(old, changed, removed)
-    log = old.changes or ChangeLog(old.modseq)
     return MailboxSnapshot(head[0], head[1], head[2], new_uids,
                            overlaid(old.flags, changed, removed, new_uids),
-                           head[3], log.record(head[2], touched))
+                           head[3], log)
 
 
 def _uids(old: MailboxSnapshot, changed: Mapping[int, FlagSet],
@@ -86,19 +97,97 @@ def _uids(old: MailboxSnapshot, changed: Mapping[int, FlagSet],
     return sorted([*kept, *added])
 
 
-def snapshot_from_reply(reply: list[Any],
-                        cached: MailboxSnapshot | None) -> MailboxSnapshot:
-    """The snapshot a description gives, relative to the cached snapshot
-    whose MODSEQ the script was called with."""
-    validity, next_uid, modseq, recent = (int(value) for value in reply[0])
-    head = (validity, next_uid, modseq, recent)
+def _head(reply: list[Any]) -> tuple[int, int, int, int]:
+    validity, next_uid, modseq, recent = reply[0]
+    return int(validity), int(next_uid), int(modseq), int(recent)
+
+
+class Described:
+    """A mailbox's state as its latest description left it. UIDVALIDITY,
+    UIDNEXT, MODSEQ and the ``\\Recent`` mark are known at once; the
+    :class:`~pymap.interfaces.storage.MailboxSnapshot` is built when
+    first asked for, from the last state built and every delta described
+    since, applied together (up to :data:`MAX_DEFERRED` of them). A run of
+    APPENDs to a mailbox that no session of the process watches thus
+    copies its UIDs and flags once, not once per APPEND."""
+
+    __slots__ = ('_built', '_delta', '_depth', '_previous', 'modseq',
+                 'next_uid', 'recent_uid', 'size', 'uid_validity')
+
+    def __init__(self, head: tuple[int, int, int, int],
+                 built: MailboxSnapshot | None,
+                 previous: Described | None = None,
+                 delta: _Delta | None = None) -> None:
+        self.uid_validity, self.next_uid, self.modseq, self.recent_uid = \
+            head
+        self._built = built
+        self._previous = previous
+        self._delta = delta
+        if previous is None:
+            assert built is not None
+            self._depth = 0
+            #: How many messages the state holds, at most.
+            self.size = len(built.uids)
+        else:
+            self._depth = previous._depth + 1
+            self.size = previous.size + max(
+                0, self.next_uid - previous.next_uid)
+
+    @classmethod
+    def of(cls, snapshot: MailboxSnapshot) -> Described:
+        """A state built already."""
+        return cls((snapshot.uid_validity, snapshot.next_uid,
+                    snapshot.modseq, snapshot.recent_uid), snapshot)
+
+    @property
+    def head(self) -> tuple[int, int, int, int]:
+        return (self.uid_validity, self.next_uid, self.modseq,
+                self.recent_uid)
+
+    def then(self, head: tuple[int, int, int, int],
+             delta: _Delta | None) -> Described:
+        """The state after this one, with *head* and the changes of
+        *delta* (none: only the head moved)."""
+        state = Described(head, None, self, delta)
+        if state._depth > MAX_DEFERRED:
+            state.snapshot()
+        return state
+
+    def snapshot(self) -> MailboxSnapshot:
+        """The state as a snapshot, built once."""
+        built = self._built
+        if built is None:
+            built = self._built = self._build()
+            self._previous = self._delta = None
+            self._depth = 0
+        return built
+
+    def _build(self) -> MailboxSnapshot:
+        deltas: list[_Delta] = []
+        state: Described = self
+        while state._built is None:
+            if state._delta is not None:
+                deltas.append(state._delta)
+            assert state._previous is not None
+            state = state._previous
+        base = state._built
+        if not deltas:
+            return MailboxSnapshot(*self.head[:3], base.uids, base.flags,
+                                   self.recent_uid, base.changes)
+        deltas.reverse()
+        return _applied(base, self.head, deltas)
+
+
+def described(reply: list[Any], cached: Described | None) -> Described:
+    """The state a description (``describe`` in ``_lib.lua``) gives,
+    relative to the cached state whose MODSEQ the script was called
+    with; the snapshot of a delta is built only when asked for."""
+    head = _head(reply)
     kind = reply[1]
     if kind == b'full':
-        return _full(head, reply[2])
+        return Described.of(_full(head, reply[2]))
     if cached is None:
         raise ValueError('incremental snapshot without a cached one')
     if kind == b'same':
-        return MailboxSnapshot(validity, next_uid, modseq, cached.uids,
-                               cached.flags, recent, cached.changes)
-    return _delta(cached, head, reply[2], reply[3])
-
+        return cached.then(head, None)
+    return cached.then(head, (head[2], reply[2], reply[3]))
