@@ -1,6 +1,7 @@
 """The redis backend's command path in process: packing a command,
 queueing it on the shared connection (``pymap/backend/redis/wire.py``),
-one write per turn of the event loop, and the reply parsed by hiredis and
+the first command of a turn of the event loop written at once and the others
+of that turn together, and the reply parsed by hiredis and
 handed to the caller's future. An in-memory peer answers every command at
 once, so the cost shows without Redis and the system calls."""
 
@@ -70,7 +71,8 @@ def test_sequential_calls(benchmark: BenchmarkFixture,
 def test_concurrent_calls(benchmark: BenchmarkFixture,
                           loop: asyncio.AbstractEventLoop,
                           wire: Wire) -> None:
-    """Many sessions' commands at once: one write, one read."""
+    """Many sessions' commands at once: the first written at once, the
+    others together after it."""
     async def one_round() -> list[object]:
         return list(await asyncio.gather(
             *(wire.call(*STORE) for _ in range(ROUND))))

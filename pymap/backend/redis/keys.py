@@ -24,12 +24,36 @@ escaped user name can produce (``%`` is always escaped).
 
 from __future__ import annotations
 
+import itertools
+import os
+import secrets
 from dataclasses import dataclass
 
 __all__ = ['GlobalKeys', 'MailboxKeys', 'UserKeys', 'escape_name',
            'validate_prefix']
 
 _ESCAPES = str.maketrans({'%': '%25', '{': '%7B', '}': '%7D'})
+
+
+class _StagedTokens:
+    """Tokens of staged keys, unique across processes without a system
+    call each: a random prefix drawn once per process (and again in a
+    forked child), then a counter."""
+
+    def __init__(self) -> None:
+        self._counter = itertools.count()
+        self._prefix = ''
+        self.draw()
+
+    def draw(self) -> None:
+        self._prefix = secrets.token_hex(8) + '.'
+
+    def next(self) -> str:
+        return self._prefix + str(next(self._counter))
+
+
+_STAGED = _StagedTokens()
+os.register_at_fork(after_in_child=_STAGED.draw)
 
 
 def escape_name(name: str) -> str:
@@ -99,8 +123,13 @@ class UserKeys:
 
     def staged(self, token: str) -> str:
         """Message bytes stored just before the APPEND that takes them
-        (doc/redis.md, "Atomicity"); *token* is random."""
+        (doc/redis.md, "Atomicity")."""
         return f'{self.base}staged:{token}'
+
+    def new_staged(self) -> str:
+        """A :meth:`staged` key that no other APPEND, of this process or
+        another, uses."""
+        return self.staged(_STAGED.next())
 
     def mailbox(self, mailbox_id: str) -> MailboxKeys:
         """The keys of the mailbox with this (random, never reused) id."""

@@ -8,7 +8,6 @@ snapshot the cache vouches for costs no round trip (doc/redis.md)."""
 from __future__ import annotations
 
 import hashlib
-import secrets
 from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import datetime
 from typing import Any
@@ -26,6 +25,7 @@ from pymap.interfaces.storage import (
     StoreMode,
 )
 from pymap.mime import MessageContent, MessageSummary
+from pymap.mime.lines import to_crlf
 
 from ..idle import wait_quietly
 from ..summaries import cached_summaries
@@ -49,7 +49,7 @@ _BLOCKING_SIZE = 256 * 1024
 
 def _prepare(data: bytes) -> tuple[str, int]:
     """The content's SHA-256 address and RFC822.SIZE."""
-    return hashlib.sha256(data).hexdigest(), MessageContent.parse(data).size
+    return hashlib.sha256(data).hexdigest(), len(to_crlf(data))
 
 
 async def _off_loop_if_large(data: bytes) -> tuple[str, int]:
@@ -178,7 +178,7 @@ class RedisMailbox:
         staged: list[tuple[str, bytes]] = []
         for message in messages:
             digest, size = await _off_loop_if_large(message.data)
-            key = keys.user.staged(secrets.token_hex(12))
+            key = keys.user.new_staged()
             staged.append((key, message.data))
             payload += [digest, size, message.internal_date.isoformat(),
                         render_flags(message.flags), key]

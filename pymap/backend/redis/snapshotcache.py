@@ -25,13 +25,13 @@ made by this process is in the cache as soon as its script answered.
 
 from __future__ import annotations
 
-import contextlib
 import sys
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, NamedTuple
 
 from pymap.interfaces.storage import MailboxSnapshot
 
@@ -68,8 +68,7 @@ class _Known:
             and state.recent_uid >= self.recent
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
+class _Entry(NamedTuple):
     state: Described
     #: The listener's epoch when the reading began; None: not subscribed.
     epoch: int | None
@@ -80,15 +79,28 @@ class _Entry:
 class Reading:
     """One round trip that reads the state of the mailbox *namespace*,
     relative to the snapshot the process already has (see
-    :meth:`SnapshotCache.reading`)."""
+    :meth:`SnapshotCache.reading`); registered with the cache from its
+    ``with`` block's start to its end."""
 
-    def __init__(self, cache: SnapshotCache, namespace: str,
-                 entry: _Entry | None, epoch: int | None) -> None:
+    __slots__ = ('_cache', '_cached', '_epoch', '_namespace', '_since')
+
+    def __init__(self, cache: SnapshotCache, namespace: str) -> None:
         self._cache = cache
         self._namespace = namespace
-        self._cached = None if entry is None else entry.state
-        self._epoch = epoch
+        self._cached: Described | None = None
+        self._epoch: int | None = None
+        self._since = 0.0
+
+    def __enter__(self) -> Reading:
+        cache = self._cache
+        self._cached, self._epoch = cache.began(self._namespace)
         self._since = time.monotonic()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None,
+                 exc: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self._cache.ended(self._namespace)
 
     @property
     def relative_to(self) -> list[int]:
@@ -137,23 +149,32 @@ class SnapshotCache:
         self._entries.move_to_end(namespace)
         return entry.state.snapshot()
 
-    @contextlib.contextmanager
-    def reading(self, namespace: str) -> Iterator[Reading]:
-        """Registers a round trip reading the mailbox's state, so that the
-        announcements heard meanwhile count against its result."""
-        self._readers[namespace] = self._readers.get(namespace, 0) + 1
-        self._known.setdefault(namespace, _Known())
-        try:
-            yield Reading(self, namespace, self._entries.get(namespace),
-                          self._epoch if self._subscribed else None)
-        finally:
-            left = self._readers.pop(namespace) - 1
-            if left:
-                self._readers[namespace] = left
-            else:
-                self._forget(namespace)
-                for callback in self._after.pop(namespace, ()):
-                    callback()
+    def reading(self, namespace: str) -> Reading:
+        """A round trip reading the mailbox's state, to run in its ``with``
+        block, so that the announcements heard meanwhile count against its
+        result."""
+        return Reading(self, namespace)
+
+    def began(self, namespace: str) -> tuple[Described | None, int | None]:
+        """Registers a reading of the mailbox (:meth:`Reading.__enter__`);
+        the cached state it reads relative to, and the listener's epoch."""
+        readers = self._readers
+        readers[namespace] = readers.get(namespace, 0) + 1
+        if namespace not in self._known:
+            self._known[namespace] = _Known()
+        entry = self._entries.get(namespace)
+        return (None if entry is None else entry.state,
+                self._epoch if self._subscribed else None)
+
+    def ended(self, namespace: str) -> None:
+        """A reading of the mailbox is over (:meth:`Reading.__exit__`)."""
+        left = self._readers.pop(namespace) - 1
+        if left:
+            self._readers[namespace] = left
+        else:
+            self._forget(namespace)
+            for callback in self._after.pop(namespace, ()):
+                callback()
 
     def after_readings(self, namespace: str,
                        callback: Callable[[], None]) -> bool:
@@ -191,8 +212,8 @@ class SnapshotCache:
         if entry is not None and entry.state.recent_uid < mark \
                 < entry.state.next_uid:
             head = entry.state.head
-            self._entries[namespace] = replace(entry, state=entry.state.then(
-                (*head[:3], mark), None))
+            self._entries[namespace] = entry._replace(
+                state=entry.state.then((*head[:3], mark), None))
 
     def gone(self, prefix: str) -> None:
         """The mailboxes whose namespaces start with *prefix* (one

@@ -2,11 +2,13 @@
 
 Redis answers the commands of one connection in the order it received
 them, so replies are matched to their callers by order alone. A command
-costs a future and a share of one write: the commands issued in one turn of
-the event loop go out together. hiredis parses the replies as they arrive
-and hands each to its caller from the protocol's callback, with no pool
-checkout and no reading task in between. On a subscribed connection the
-published messages, which answer no command, go to a handler instead.
+costs a future and a share of one write: the first command of a turn of
+the event loop leaves at once, with the commands given along with it, and
+the others issued in the same turn go out together at the turn's end.
+hiredis parses the replies as they arrive and hands each to its caller
+from the protocol's callback, with no pool checkout and no reading task in
+between. On a subscribed connection the published messages, which answer
+no command, go to a handler instead.
 """
 
 from __future__ import annotations
@@ -47,6 +49,9 @@ class Wire(asyncio.Protocol):
         self._reader = hiredis.Reader(replyError=error_reply)
         self._waiting: deque[asyncio.Future[Any]] = deque()
         self._outbox: list[bytes] = []
+        #: Whether a write went out in this turn of the loop, so that the
+        #: commands that follow it wait for :meth:`_flush`.
+        self._flush_due = False
         self._transport: asyncio.Transport | None = None
         self._timeout = timeout
         self._replies = 0
@@ -76,7 +81,7 @@ class Wire(asyncio.Protocol):
         Raises:
             RedisError: The first error reply, once every reply is in.
         """
-        futures = [self.send(pack(command)) for command in commands]
+        futures = self._send([pack(command) for command in commands])
         replies: list[Any] = []
         error: RedisError | None = None
         try:
@@ -96,25 +101,33 @@ class Wire(asyncio.Protocol):
         return replies
 
     def send(self, command: bytes) -> asyncio.Future[Any]:
-        """Queues a packed command; the future gets its reply."""
+        """Sends or queues a packed command; the future gets its reply."""
+        return self._send([command])[0]
+
+    def _send(self, commands: list[bytes]) -> list[asyncio.Future[Any]]:
         if self.failure is not None:
             raise type(self.failure)(*self.failure.args)
-        future = self._loop.create_future()
-        self._waiting.append(future)
-        if not self._outbox:
+        futures = [self._loop.create_future() for _ in commands]
+        self._waiting.extend(futures)
+        if self._flush_due or self._transport is None:
+            self._outbox += commands
+        else:
+            self._transport.writelines(commands)
+        if not self._flush_due:
+            self._flush_due = True
             self._loop.call_soon(self._flush)
-        self._outbox.append(command)
         if self._watchdog is None:
             self._arm()
-        return future
+        return futures
 
     def close(self) -> None:
         """Closes the connection; waiting callers fail."""
         self._fail(ConnectionError('the Redis connection was closed'))
 
     def _flush(self) -> None:
+        self._flush_due = False
         outbox, self._outbox = self._outbox, []
-        if self.failure is None and self._transport is not None:
+        if outbox and self.failure is None and self._transport is not None:
             self._transport.writelines(outbox)
 
     def data_received(self, data: bytes) -> None:

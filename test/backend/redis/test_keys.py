@@ -4,6 +4,8 @@ per user, reversible escaping, and reserved deployment-wide keys."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given
@@ -59,3 +61,30 @@ def test_prefix_may_not_change_the_tag(prefix: str) -> None:
     with pytest.raises(ValueError):
         validate_prefix(prefix)
     assert validate_prefix('tenant-1/') == 'tenant-1/'
+
+
+def test_staged_keys_differ_within_and_across_processes() -> None:
+    """A staged key is unique without a random draw each: the process's
+    prefix and a counter. A forked child draws a prefix of its own, so a
+    parent and child counting from the same point never meet."""
+    script = '''
+import os
+from pymap.backend.redis.keys import GlobalKeys
+user = GlobalKeys('').user('john')
+before = [user.new_staged() for _ in range(3)]
+reader, writer = os.pipe()
+child = os.fork()
+if child == 0:
+    os.write(writer, user.new_staged().encode())
+    os._exit(0)
+os.waitpid(child, 0)
+print(*before, user.new_staged(), os.read(reader, 200).decode())
+'''
+    result = subprocess.run([sys.executable, '-c', script], check=True,
+                            capture_output=True, text=True)
+    keys = result.stdout.split()
+    assert len(keys) == 5 and len(set(keys)) == 5
+    assert all(key.startswith('{john}:staged:') for key in keys)
+    prefixes = [key.rpartition('.')[0] for key in keys]
+    assert len(set(prefixes[:4])) == 1 and prefixes[4] != prefixes[0]
+    assert keys[3].endswith('.3') and keys[4].endswith('.3')

@@ -277,3 +277,35 @@ async def test_snapshot_reply_kinds(backend: RedisBackend,
     modseq = (await inbox.snapshot()).modseq
     assert await kind(modseq - 1000, validity) == b'delta'
     assert await kind(modseq - 1001, validity) == b'full'
+
+
+async def command_calls(backend: RedisBackend, name: str) -> int:
+    """How many times Redis ran the command *name*, scripts' calls too."""
+    stats = await backend.client.info('commandstats')
+    return int(stats.get(f'cmdstat_{name}', {}).get('calls', 0))
+
+
+async def test_append_describes_its_messages_from_what_it_stored(
+        backend: RedisBackend, mailboxes: RedisMailboxSet) -> None:
+    """append.lua's answer holds the new messages' flags without reading
+    them back, and the counters it wrote without reading the mailbox's
+    again: the snapshot built from it equals a full read."""
+    inbox = await mailboxes.get_mailbox('INBOX')
+    await inbox.append([message(b'first')])
+    await inbox.snapshot()
+    reads = {name: await command_calls(backend, name)
+             for name in ('hget', 'hmget')}
+    uids = await inbox.append([message(b'second', b'\\Seen', b'$a'),
+                               message(b'third')])
+    assert {name: await command_calls(backend, name) - count
+            for name, count in reads.items()} == {'hget': 0, 'hmget': 1}
+    described = await inbox.snapshot()
+    assert uids == [2, 3] and described.next_uid == 4
+    assert described.flags[2] == {b'\\Seen', b'$a'}
+    assert described.flags[3] == frozenset()
+    backend.context.snapshots.gone(inbox.namespace)
+    full = await inbox.snapshot()
+    assert (full.uid_validity, full.next_uid, full.modseq, list(full.uids),
+            dict(full.flags)) == (
+        described.uid_validity, described.next_uid, described.modseq,
+        list(described.uids), dict(described.flags))

@@ -9,7 +9,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Iterator,
+)
 from pathlib import Path
 
 import pytest
@@ -30,6 +36,7 @@ from pymap.backend.redis.connection import ConnectionSettings, connect
 from pymap.backend.redis.dialer import Dialer, SharedConnection
 from pymap.backend.redis.errors import translated
 from pymap.backend.redis.resp import error_reply, pack
+from pymap.backend.redis.wire import Wire
 from pymap.exceptions import TemporaryFailure
 
 from ...backends import require_tool
@@ -77,6 +84,48 @@ def test_out_of_memory_is_temporary() -> None:
                   OutOfMemoryError('command not allowed')):
         with pytest.raises(TemporaryFailure), translated():
             raise error
+
+
+class _RecordingTransport(asyncio.Transport):
+    """Keeps each ``writelines`` call's commands, and answers none."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes: list[list[bytes]] = []
+
+    def writelines(self, list_of_data: Iterable[bytes | bytearray
+                                                 | memoryview]) -> None:
+        self.writes.append([bytes(data) for data in list_of_data])
+
+    def abort(self) -> None:
+        pass
+
+
+async def test_first_write_of_a_turn_leaves_at_once() -> None:
+    """The first command of a turn of the loop is written before the turn
+    ends, with the commands given along with it; the others issued in the
+    same turn follow together in one write."""
+    wire = Wire(10.0)
+    transport = _RecordingTransport()
+    wire.connection_made(transport)
+    staged, script = pack(('SET', 'k', 'v')), pack(('EVALSHA', 'f', 0))
+    together = asyncio.ensure_future(wire.call_all(
+        [('SET', 'k', 'v'), ('EVALSHA', 'f', 0)]))
+    await asyncio.sleep(0)  # the task runs and writes
+    assert transport.writes == [[staged, script]]
+    get_a, get_b = pack(('GET', 'a')), pack(('GET', 'b'))
+    first, second = wire.send(get_a), wire.send(get_b)
+    assert transport.writes == [[staged, script]]
+    await asyncio.sleep(0)
+    assert transport.writes == [[staged, script], [get_a, get_b]]
+    third = wire.send(pack(('GET', 'c')))
+    assert transport.writes[-1] == [pack(('GET', 'c'))]
+    wire.close()
+    for future in (first, second, third):
+        with pytest.raises(ConnectionError):
+            await future
+    with pytest.raises(ConnectionError):
+        await together
 
 
 async def test_replies_match_their_commands(

@@ -11,30 +11,39 @@ local function announce(channel, namespace, what)
   redis.call('PUBLISH', channel, namespace .. ' ' .. what)
 end
 
--- Per log key, the MODSEQ and touched UIDs this run of the script logged
--- last: describe reads them rather than the log.
+-- Per log key, the MODSEQ, touched UIDs and, when the caller gave them,
+-- their stored flags (by UID) this run of the script logged last:
+-- describe reads them rather than the log and the flags.
 local recorded = {}
 
--- Records one change of a mailbox: raises its MODSEQ by one, logs the
--- touched UIDs as the entry of the new MODSEQ (so entry i of the log is
--- always MODSEQ modseq - LLEN + i) and announces the new MODSEQ.
-local function record_change(meta, log, namespace, channel, uids)
-  local modseq = redis.call('HINCRBY', meta, 'modseq', 1)
+-- Logs one change of a mailbox whose MODSEQ the caller raised to modseq:
+-- the touched UIDs become the entry of the new MODSEQ (so entry i of the
+-- log is always MODSEQ modseq - LLEN + i), and the new MODSEQ is
+-- announced. stored, if given, holds the flags the caller stored for
+-- each touched UID.
+local function log_change(log, namespace, channel, uids, modseq, stored)
   if redis.call('RPUSH', log, table.concat(uids, ' ')) > LOG_LENGTH then
     redis.call('LTRIM', log, -LOG_LENGTH, -1)
   end
-  recorded[log] = {modseq, uids}
+  recorded[log] = {modseq, uids, stored}
   announce(channel, namespace, modseq)
+end
+
+-- Records one change of a mailbox: raises its MODSEQ by one and logs it.
+local function record_change(meta, log, namespace, channel, uids)
+  local modseq = redis.call('HINCRBY', meta, 'modseq', 1)
+  log_change(log, namespace, channel, uids, modseq)
   return modseq
 end
 
 -- The UIDs logged for the MODSEQs after known, up to modseq (numbers or
--- strings, repeats possible); nil when the log does not reach back that
+-- strings, repeats possible), and their stored flags by UID when this run
+-- of the script knows them; nil when the log does not reach back that
 -- far.
 local function logged_since(log, known, modseq)
   local latest = recorded[log]
   if latest and latest[1] == modseq and known == modseq - 1 then
-    return latest[2]
+    return latest[2], latest[3]
   end
   local missing = modseq - known
   if known < 0 or missing > redis.call('LLEN', log) then
@@ -55,9 +64,12 @@ end
 --   {uidvalidity, uidnext, modseq, recent}, 'same'
 --   {...}, 'delta', touched UIDs, their flags (nil: expunged)
 --   {...}, 'full', UID, flags, UID, flags, ...
-local function describe(meta, flags, log, known_modseq, known_validity)
-  local head = redis.call('HMGET', meta, 'uidvalidity', 'uidnext',
-                          'modseq', 'recent')
+-- head, if given, is the mailbox's {uidvalidity, uidnext, modseq, recent}
+-- as the caller left them, which then need not be read.
+local function describe(meta, flags, log, known_modseq, known_validity,
+                        head)
+  head = head or redis.call('HMGET', meta, 'uidvalidity', 'uidnext',
+                            'modseq', 'recent')
   if not head[1] then
     return false
   end
@@ -69,7 +81,10 @@ local function describe(meta, flags, log, known_modseq, known_validity)
   if known == modseq then
     return {head, 'same'}
   end
-  local touched = known < modseq and logged_since(log, known, modseq)
+  local touched, known_flags = false, nil
+  if known < modseq then
+    touched, known_flags = logged_since(log, known, modseq)
+  end
   if touched then
     local seen, uids, stored = {}, {}, {}
     for _, uid in ipairs(touched) do
@@ -77,7 +92,8 @@ local function describe(meta, flags, log, known_modseq, known_validity)
       if not seen[uid] then
         seen[uid] = true
         uids[#uids + 1] = uid
-        stored[#uids] = redis.call('HGET', flags, uid)
+        stored[#uids] = known_flags and known_flags[uid]
+          or redis.call('HGET', flags, uid)
       end
     end
     return {head, 'delta', uids, stored}

@@ -21,7 +21,9 @@ local function drop_staged()
     redis.call('DEL', staged(i))
   end
 end
-if redis.call('EXISTS', KEYS[1]) == 0 then
+local head = redis.call('HMGET', KEYS[1], 'uidvalidity', 'uidnext',
+                        'modseq', 'recent')
+if not head[1] then
   drop_staged()
   return false
 end
@@ -32,11 +34,10 @@ for i = 0, count - 1 do
                              .. 'APPEND ran')
   end
 end
-local uids = {}
+local uid, uids, stored = tonumber(head[2]), {}, {}
 for i = 0, count - 1 do
   local at = 8 + i * 5
   local digest = ARGV[at]
-  local uid = redis.call('HINCRBY', KEYS[1], 'uidnext', 1) - 1
   if redis.call('HINCRBY', KEYS[5], digest, 1) == 1 then
     local content = ARGV[2] .. 'content:' .. digest
     redis.call('RENAME', staged(i), content)
@@ -48,12 +49,19 @@ for i = 0, count - 1 do
              digest .. ' ' .. ARGV[at + 1] .. ' ' .. ARGV[at + 2])
   redis.call('HSET', KEYS[2], uid, ARGV[at + 3])
   uids[#uids + 1] = uid
+  stored[tostring(uid)] = ARGV[at + 3]
+  uid = uid + 1
 end
-record_change(KEYS[1], KEYS[4], ARGV[3], ARGV[1], uids)
-local state = describe(KEYS[1], KEYS[2], KEYS[4], ARGV[5], ARGV[6])
+local modseq = tonumber(head[3]) + 1
 local held = false
 if ARGV[4] == '1' and #uids > 0 then
-  held = tonumber(redis.call('HGET', KEYS[1], 'recent'))
-  redis.call('HSET', KEYS[1], 'recent', uids[#uids])
+  held = tonumber(head[4])
+  redis.call('HSET', KEYS[1], 'uidnext', uid, 'modseq', modseq,
+             'recent', uids[#uids])
+else
+  redis.call('HSET', KEYS[1], 'uidnext', uid, 'modseq', modseq)
 end
-return {{uids, held}, state}
+log_change(KEYS[4], ARGV[3], ARGV[1], uids, modseq, stored)
+head[2], head[3] = uid, modseq
+return {{uids, held}, describe(KEYS[1], KEYS[2], KEYS[4], ARGV[5], ARGV[6],
+                               head)}
