@@ -21,7 +21,7 @@ from pymap.interfaces.storage import (
     MailboxEntry,
     MailboxSet,
     NewMessage,
-    appended_validity,
+    assigned_validity,
 )
 from pymap.interfaces.users import UserRecord
 from pymap.parsing.commands import CreateCommand, DeleteCommand
@@ -143,7 +143,7 @@ class AdminHandlers(AdminBase):
         uids = await mailbox.append(
             [NewMessage(message, flags, when.replace(microsecond=0))])
         uid, = uids
-        validity = await appended_validity(mailbox, uids)
+        validity = await assigned_validity(mailbox, uids)
         _log.info('delivered %d bytes to %s of %s, uid %d', len(message),
                   name, request.user, uid)
         return AppendResponse(mailbox=name, uid_validity=validity, uid=uid)

@@ -22,7 +22,7 @@ from pymap.interfaces.storage import (
     Mailbox,
     MailboxSet,
     NewMessage,
-    appended_validity,
+    assigned_validity,
 )
 from pymap.parsing.commands import (
     AppendCommand,
@@ -328,10 +328,10 @@ class BaseSession(MailboxCommands):
 
     @staticmethod
     async def _copy_uid(target: Mailbox,
-                        pairs: Sequence[tuple[int, int]]) -> bytes | None:
+                        pairs: list[tuple[int, int]]) -> bytes | None:
         if not pairs:
             return None
-        validity = (await target.snapshot()).uid_validity
+        validity = await assigned_validity(target, pairs)
         return b'COPYUID %d %s %s' % (
             validity, render_uid_set([src for src, _ in pairs]),
             render_uid_set([dst for _, dst in pairs]))
@@ -344,7 +344,7 @@ class BaseSession(MailboxCommands):
         uids = await target.append([NewMessage(
             msg.data, frozenset(msg.flags), msg.internal_date or now)
             for msg in cmd.messages])
-        validity = await appended_validity(target, uids)
+        validity = await assigned_validity(target, uids)
         code = b'APPENDUID %d %s' % (validity, render_uid_set(uids))
         return await self._finish(out, Done('APPEND completed.', code))
 

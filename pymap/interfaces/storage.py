@@ -11,15 +11,15 @@ from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, TypeVar, runtime_checkable
 
 from pymap.mime import MessageContent, MessageSummary
 
 __all__ = [
-    'DELIMITER', 'AppendedUids', 'ChangeLog', 'FlagSet', 'Mailbox',
+    'DELIMITER', 'AssignedUids', 'ChangeLog', 'FlagSet', 'Mailbox',
     'MailboxEntry', 'MailboxSet', 'MailboxSnapshot', 'MessageMeta',
     'NewMessage', 'StoreMode', 'StoredMessage', 'SummaryLoader',
-    'appended_validity',
+    'assigned_validity',
 ]
 
 #: The hierarchy delimiter of mailbox names handed to storage.
@@ -27,6 +27,8 @@ DELIMITER = '/'
 
 #: A message's permanent flags and keywords (never ``\\Recent``).
 FlagSet = frozenset[bytes]
+
+_T = TypeVar('_T')
 
 StoreMode = Literal['replace', 'add', 'remove']
 
@@ -164,20 +166,23 @@ class MailboxSnapshot:
                                       compare=False)
 
 
-class AppendedUids(list[int]):
-    """The UIDs :meth:`Mailbox.append` assigned, with the UIDVALIDITY they
-    were assigned under, which APPENDUID reports (RFC 4315 §3).
+class AssignedUids(list[_T]):
+    """What :meth:`Mailbox.append` (the new UIDs) or
+    :meth:`Mailbox.copy_to` (source and target UID pairs) returns, with
+    the UIDVALIDITY the new UIDs were assigned under, which APPENDUID and
+    COPYUID report (RFC 4315 §3).
 
     A backend may return a plain list instead; the session then reads the
-    UIDVALIDITY from a snapshot taken after the append. That costs a
-    backend that builds its snapshots only when asked, and could report
-    the UIDVALIDITY of a mailbox deleted and created again in between.
+    UIDVALIDITY from a snapshot of the mailbox taken afterwards. That
+    costs a backend that builds its snapshots only when asked, and could
+    report the UIDVALIDITY of a mailbox deleted and created again in
+    between.
     """
 
     __slots__ = ('uid_validity',)
 
-    def __init__(self, uids: Iterable[int], uid_validity: int) -> None:
-        super().__init__(uids)
+    def __init__(self, items: Iterable[_T], uid_validity: int) -> None:
+        super().__init__(items)
         self.uid_validity = uid_validity
 
 
@@ -196,7 +201,7 @@ class Mailbox(Protocol):
 
     async def append(self, messages: Sequence[NewMessage]) -> list[int]:
         """Adds messages atomically (all or none); returns their UIDs,
-        as :class:`AppendedUids` when the backend knows the UIDVALIDITY
+        as :class:`AssignedUids` when the backend knows the UIDVALIDITY
         they were assigned under."""
         ...
 
@@ -204,7 +209,8 @@ class Mailbox(Protocol):
                       move: bool) -> list[tuple[int, int]]:
         """Copies (or moves, RFC 6851) the messages that still exist to
         *target*, a mailbox of the same user; returns (source UID,
-        target UID) pairs."""
+        target UID) pairs, as :class:`AssignedUids` when the backend knows
+        the target's UIDVALIDITY they were assigned under."""
         ...
 
     def load(self, uids: Sequence[int],
@@ -289,9 +295,10 @@ class MailboxSet(Protocol):
         ...
 
 
-async def appended_validity(mailbox: Mailbox, uids: list[int]) -> int:
-    """The UIDVALIDITY of the *uids* that *mailbox*'s
-    :meth:`~Mailbox.append` returned (RFC 4315 §3, APPENDUID)."""
-    if isinstance(uids, AppendedUids):
-        return uids.uid_validity
+async def assigned_validity(mailbox: Mailbox, assigned: list[Any]) -> int:
+    """The UIDVALIDITY of the UIDs that *mailbox*'s :meth:`~Mailbox.append`
+    returned, or that a :meth:`~Mailbox.copy_to` into *mailbox* returned
+    (RFC 4315 §3, APPENDUID and COPYUID)."""
+    if isinstance(assigned, AssignedUids):
+        return assigned.uid_validity
     return (await mailbox.snapshot()).uid_validity

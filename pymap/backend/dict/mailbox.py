@@ -17,7 +17,7 @@ from datetime import datetime
 
 from pymap.exceptions import NotSupported
 from pymap.interfaces.storage import (
-    AppendedUids,
+    AssignedUids,
     FlagSet,
     Mailbox,
     MailboxSnapshot,
@@ -112,7 +112,7 @@ class DictMailbox:
                           msg.internal_date)
                 for content, msg in zip(parsed, messages, strict=True)]
         self._touch()
-        return AppendedUids(uids, self._uid_validity)
+        return AssignedUids(uids, self._uid_validity)
 
     async def copy_to(self, uids: Sequence[int], target: Mailbox,
                       move: bool) -> list[tuple[int, int]]:
@@ -134,7 +134,7 @@ class DictMailbox:
             target._touch()
             if move:
                 self._touch()
-        return pairs
+        return AssignedUids(pairs, target._uid_validity)
 
     async def load(self, uids: Sequence[int], content: bool
                    ) -> AsyncIterator[MessageMeta | StoredMessage]:

@@ -15,7 +15,7 @@ from typing import Any
 from pymap.exceptions import MailboxNotFound, NotSupported
 from pymap.executor import run_blocking
 from pymap.interfaces.storage import (
-    AppendedUids,
+    AssignedUids,
     FlagSet,
     Mailbox,
     MailboxSnapshot,
@@ -188,7 +188,7 @@ class RedisMailbox:
             [self._context.keys.channel, keys.user.base, self.namespace,
              int(claims.awaited(self.namespace))],
             payload, staged)
-        new_uids = AppendedUids(map(int, uids), state.uid_validity)
+        new_uids = AssignedUids(map(int, uids), state.uid_validity)
         if held_from is not None:
             claims.hold(self.namespace, int(held_from), new_uids[-1])
         return new_uids
@@ -212,9 +212,10 @@ class RedisMailbox:
                  *destination.relative_to, *uids])
             pairs, source_state, target_state = self._found(reply)
             self._changed(source, source_state)
-            target._changed(destination, target_state)
-        return [(int(pairs[i]), int(pairs[i + 1]))
-                for i in range(0, len(pairs), 2)]
+            validity = target._changed(destination,
+                                       target_state).uid_validity
+        return AssignedUids([(int(pairs[i]), int(pairs[i + 1]))
+                             for i in range(0, len(pairs), 2)], validity)
 
     async def load(self, uids: Sequence[int], content: bool
                    ) -> AsyncIterator[MessageMeta | StoredMessage]:
