@@ -92,8 +92,7 @@ class Reading:
         self._since = 0.0
 
     def __enter__(self) -> Reading:
-        cache = self._cache
-        self._cached, self._epoch = cache.began(self._namespace)
+        self._cached, self._epoch = self._cache.began(self._namespace)
         self._since = time.monotonic()
         return self
 

@@ -53,14 +53,12 @@ for i = 0, count - 1 do
   uid = uid + 1
 end
 local modseq = tonumber(head[3]) + 1
-local held = false
+local counters, held = {'uidnext', uid, 'modseq', modseq}, false
 if ARGV[4] == '1' and #uids > 0 then
   held = tonumber(head[4])
-  redis.call('HSET', KEYS[1], 'uidnext', uid, 'modseq', modseq,
-             'recent', uids[#uids])
-else
-  redis.call('HSET', KEYS[1], 'uidnext', uid, 'modseq', modseq)
+  counters[5], counters[6] = 'recent', uids[#uids]
 end
+redis.call('HSET', KEYS[1], unpack(counters))
 log_change(KEYS[4], ARGV[3], ARGV[1], uids, modseq, stored)
 head[2], head[3] = uid, modseq
 return {{uids, held}, describe(KEYS[1], KEYS[2], KEYS[4], ARGV[5], ARGV[6],
