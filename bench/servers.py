@@ -160,9 +160,12 @@ service imap-login {{
 
 
 @contextlib.contextmanager
-def _process(argv: list[str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
+def _process(argv: list[str], log: Path,
+             env: dict[str, str] | None = None
+             ) -> Iterator[subprocess.Popen[bytes]]:
     with log.open('wb') as out:
-        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT,
+                                env=env)
     try:
         yield proc
     finally:
@@ -191,6 +194,7 @@ def start_server(kind: str, work: Path, cpu: int | None,
     ``pymap`` arguments for the current pymap."""
     port = free_port()
     work.mkdir(parents=True, exist_ok=True)
+    env = None
     if kind == 'dovecot':
         config = _dovecot_config(work, port)
         argv = _pinned(cpu, [DOVECOT_IMAP, '-F', '-c', str(config)])
@@ -199,11 +203,15 @@ def start_server(kind: str, work: Path, cpu: int | None,
         argv = _pinned(cpu, _old_pymap_argv(
             [old_pymap, '--no-service', 'admin'], port,
             kind.rsplit('-', 1)[1], work, redis_url))
+        # A PYTHONPATH that points at a build of this pymap (a compiled
+        # copy, say) is not for the original's venv.
+        env = {name: value for name, value in os.environ.items()
+               if name != 'PYTHONPATH'}
     else:
         argv = _pinned(cpu, _pymap_argv(
             [sys.executable, '-m', 'pymap', '--no-admin', *options], port,
             kind.removeprefix('pymap-'), work, redis_url))
-    with _process(argv, work / 'server.log') as proc:
+    with _process(argv, work / 'server.log', env) as proc:
         wait_for_port(port)
         yield Server(kind, port, proc.pid)
 
