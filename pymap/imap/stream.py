@@ -205,10 +205,11 @@ class IMAPStream:
 
     @contextlib.contextmanager
     def sending_at_once(self) -> Iterator[None]:
-        """Has each write leave at once, as asyncio's transports do, where
-        uvloop's would wait for the end of the event loop's turn: when one
-        change wakes thousands of sessions in IDLE, the first would hear
-        of it only once the last was served."""
+        """Has each write leave at once, as asyncio's transports and
+        uvloop's from 0.23 do, where those of earlier uvloop versions wait
+        for the end of the event loop's turn: when one change wakes
+        thousands of sessions in IDLE, the first would hear of it only
+        once the last was served."""
         transport = self.writer.transport
         low, high = transport.get_write_buffer_limits()
         transport.set_write_buffer_limits(high=0)
