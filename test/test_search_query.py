@@ -63,15 +63,20 @@ def test_keys(keys: bytes, matches: bool) -> None:
 
 
 @pytest.mark.parametrize(('keys', 'needs'), [
-    (b'SEEN', (False, False)),
-    (b'LARGER 5', (True, False)),
-    (b'SINCE 1-Jan-2024', (True, False)),
-    (b'SENTSINCE 1-Jan-2024', (False, True)),
-    (b'OR LARGER 5 NOT SUBJECT x', (True, True)),
+    (b'SEEN', (False, False, True, False)),
+    (b'LARGER 5', (True, False, False, False)),
+    (b'SINCE 1-Jan-2024', (True, False, False, False)),
+    (b'SENTSINCE 1-Jan-2024', (False, True, False, False)),
+    (b'OR LARGER 5 NOT SUBJECT x', (True, True, False, False)),
+    (b'2:3', (False, False, False, True)),
+    (b'UID 2:3', (False, False, False, False)),
+    (b'ALL', (False, False, False, False)),
+    (b'SUBJECT x NOT OR 1 UID 5 KEYWORD a', (False, True, True, True)),
 ])
-def test_needs(keys: bytes, needs: tuple[bool, bool]) -> None:
+def test_needs(keys: bytes, needs: tuple[bool, bool, bool, bool]) -> None:
     search = query(keys)
-    assert (search.needs_meta, search.needs_summary) == needs
+    assert (search.needs_meta, search.needs_summary, search.needs_flags,
+            search.needs_seq) == needs
 
 
 def test_without_a_summary_nothing_textual_matches() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 
 from pymap.config import IMAPConfig
@@ -21,9 +21,11 @@ from pymap.interfaces.storage import (
     FlagSet,
     Mailbox,
     MailboxSet,
+    MessageMeta,
     NewMessage,
     assigned_validity,
 )
+from pymap.mime import MessageSummary
 from pymap.parsing.commands import (
     AppendCommand,
     CheckCommand,
@@ -235,24 +237,18 @@ class BaseSession(MailboxCommands):
                       query: SearchQuery) -> list[int]:
         """The matching UIDs, loading per message only what the query
         needs: a summary, the meta data, or nothing."""
-        seqs = {uid: seq for seq, uid in enumerate(view.uids, 1)
-                if uid not in view.ghosts}
-        largest_uid = view.uids[-1] if view.uids else 0
-        exists, matches = view.exists, query.matches
-        flag_set = view.flag_set
+        ghosts = view.ghosts
+        uids = [uid for uid in view.uids if uid not in ghosts]
+        describe, matches = _describer(view, query), query.matches
         if not (query.needs_summary or query.needs_meta):
-            return [uid for uid, seq in seqs.items() if matches(SearchContext(
-                seq, uid, flag_set(uid), exists,
-                largest_uid))]
-        loaded = load_summaries(mailbox, list(seqs)) \
-            if query.needs_summary else load_metas(mailbox, list(seqs))
+            return [uid for uid in uids
+                    if matches(describe(uid, None, None))]
+        loaded = load_summaries(mailbox, uids) \
+            if query.needs_summary else load_metas(mailbox, uids)
         found = []
         async for meta, summary in loaded:
-            uid = meta.uid
-            if matches(SearchContext(seqs[uid], uid,
-                                     flag_set(uid),
-                                     exists, largest_uid, meta, summary)):
-                found.append(uid)
+            if matches(describe(meta.uid, meta, summary)):
+                found.append(meta.uid)
         return found
 
     async def fetch(self, cmd: FetchCommand, out: Untagged) -> Done:
@@ -348,3 +344,25 @@ class BaseSession(MailboxCommands):
         code = b'APPENDUID %d %s' % (validity, render_uid_set(uids))
         return await self._finish(out, Done('APPEND completed.', code))
 
+
+def _describer(view: SelectedView, query: SearchQuery) -> Callable[
+        [int, MessageMeta | None, MessageSummary | None], SearchContext]:
+    """Describes each message to *query* in one :class:`SearchContext`,
+    reused from message to message, with the flags and sequence number
+    only when a key looks at them: SEARCH looks at every message, and
+    making a context for each cost more than most keys' tests."""
+    uids = view.uids
+    context = SearchContext(0, 0, frozenset(), view.exists,
+                            uids[-1] if uids else 0)
+    flag_set = view.flag_set if query.needs_flags else None
+    seq_of = view.seq_of if query.needs_seq else None
+
+    def describe(uid: int, meta: MessageMeta | None,
+                 summary: MessageSummary | None) -> SearchContext:
+        context.uid, context.meta, context.summary = uid, meta, summary
+        if flag_set is not None:
+            context.flags = flag_set(uid)
+        if seq_of is not None:
+            context.seq = seq_of(uid)
+        return context
+    return describe

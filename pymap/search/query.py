@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from itertools import repeat
+from functools import reduce
+from typing import NamedTuple
 
 from pymap.exceptions import BadCharset
 from pymap.interfaces.storage import MessageMeta
@@ -54,20 +55,42 @@ class SearchContext:
 Predicate = Callable[[SearchContext], bool]
 
 
-def _needs(key: SearchKey) -> tuple[bool, bool]:
-    """Whether *key* needs the meta data, and the summary."""
-    if isinstance(key, NotKey):
-        return _needs(key.key)
-    if isinstance(key, OrKey | AndKey):
-        children = (key.left, key.right) if isinstance(key, OrKey) \
-            else key.keys
-        needs = [_needs(child) for child in children]
-        return any(n[0] for n in needs), any(n[1] for n in needs)
-    if isinstance(key, HeaderKey | BodyKey):
-        return False, True
-    if isinstance(key, DateKey):
-        return not key.sent, key.sent
-    return isinstance(key, SizeKey), False
+class _Needs(NamedTuple):
+    """What the keys of a tree look at, besides the UID."""
+
+    meta: bool = False
+    summary: bool = False
+    flags: bool = False
+    seq: bool = False
+
+
+def _either(first: _Needs, second: _Needs) -> _Needs:
+    """What either of two keys looks at."""
+    return _Needs(first.meta or second.meta,
+                  first.summary or second.summary,
+                  first.flags or second.flags, first.seq or second.seq)
+
+
+def _needs(key: SearchKey) -> _Needs:
+    """What *key* looks at."""
+    match key:
+        case NotKey(inner):
+            return _needs(inner)
+        case OrKey(left, right):
+            return _either(_needs(left), _needs(right))
+        case AndKey(keys):
+            return reduce(_either, map(_needs, keys), _Needs())
+        case HeaderKey() | BodyKey():
+            return _Needs(summary=True)
+        case DateKey(sent=sent):
+            return _Needs(meta=not sent, summary=sent)
+        case SizeKey():
+            return _Needs(meta=True)
+        case FlagKey():
+            return _Needs(flags=True)
+        case SequenceKey(uid=uid):
+            return _Needs(seq=not uid)
+    return _Needs()
 
 
 class SearchQuery:
@@ -82,6 +105,8 @@ class SearchQuery:
         needs_meta: Whether a key looks at RFC822.SIZE or INTERNALDATE.
         needs_summary: Whether a key looks at the message's header fields,
             text or Date (see :class:`~pymap.mime.summary.MessageSummary`).
+        needs_flags: Whether a key looks at the message's flags.
+        needs_seq: Whether a key looks at its sequence number.
         matches: Whether the message a :class:`SearchContext` describes
             matches.
     """
@@ -90,7 +115,9 @@ class SearchQuery:
         if charset not in _CHARSETS:
             raise BadCharset()
         self.key = key
-        self.needs_meta, self.needs_summary = _needs(key)
+        needs = _needs(key)
+        self.needs_meta, self.needs_summary = needs.meta, needs.summary
+        self.needs_flags, self.needs_seq = needs.flags, needs.seq
         self.matches: Predicate = _compile(key)
 
 
@@ -178,9 +205,12 @@ def _header(key: HeaderKey) -> Predicate:
         summary = ctx.summary
         if summary is None:
             return False
-        # needle in value, for any value: without a Python-level loop
-        return any(map(str.__contains__, summary.values_of(name),
-                       repeat(needle)))
+        # A plain loop: two to three times as fast as any() over a
+        # generator or a map, for the one or few values a field has.
+        for value in summary.values_of(name):  # noqa: SIM110
+            if needle in value:
+                return True
+        return False
     return match
 
 

@@ -201,6 +201,17 @@ def test_no_expunge_during_search(three: tuple[RawClient, RawClient]) -> None:
     assert second.command(b's SEARCH ALL')[0] == b'* SEARCH 1 2\r\n'
 
 
+def test_sequence_keys_count_messages_not_yet_expunged(
+        three: tuple[RawClient, RawClient]) -> None:
+    first, second = three
+    expunge_second(first)
+    second.command(b't STORE 3 +FLAGS.SILENT (\\Flagged)')
+    assert second.command(b's SEARCH 3 FLAGGED')[0] == b'* SEARCH 3\r\n'
+    assert second.command(b's SEARCH 2')[0] == b'* SEARCH\r\n'
+    assert second.command(b's SEARCH 1:3 UNFLAGGED')[0] == \
+        b'* SEARCH 1\r\n'
+
+
 def test_uid_commands_may_send_expunge_once(
         three: tuple[RawClient, RawClient]) -> None:
     first, second = three
