@@ -41,7 +41,9 @@ _CHARSETS = {None: 'utf-8', 'UTF-8': 'utf-8', 'US-ASCII': 'utf-8'}
 @dataclass(slots=True)
 class SearchContext:
     """What a key may look at for one message. *meta* and *summary* are
-    loaded only when the query needs them."""
+    loaded, and *flags* and *seq* looked up, only when the query needs
+    them (see :class:`SearchQuery`); the session fills one context in
+    from message to message."""
 
     seq: int
     uid: int
