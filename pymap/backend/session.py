@@ -238,7 +238,8 @@ class BaseSession(MailboxCommands):
         """The matching UIDs, loading per message only what the query
         needs: a summary, the meta data, or nothing."""
         ghosts = view.ghosts
-        uids = [uid for uid in view.uids if uid not in ghosts]
+        uids = [uid for uid in view.uids if uid not in ghosts] if ghosts \
+            else view.uids
         describe, matches = _describer(view, query), query.matches
         if not (query.needs_summary or query.needs_meta):
             return [uid for uid in uids
