@@ -79,13 +79,16 @@ class MaildirFolder(FolderIndex):
     def _letters(self, flags: FlagSet, kept: str = '') -> str:
         return FlagLetters(self._keywords).letters(flags, kept)
 
-    def _ensure_keywords(self, flag_sets: Iterable[FlagSet]) -> None:
+    def _ensure_keywords(self, flag_sets: Iterable[FlagSet]) -> bool:
+        """Gives the keywords among *flag_sets* letters; whether that
+        changed ``dovecot-keywords``."""
         known = set(self._keywords.values())
         wanted = {flag for flags in flag_sets for flag in flags
                   if flag not in SYSTEM_LETTERS and flag not in known}
         if wanted:
             self._keywords = add_keywords(self.path, wanted, self.fsync)
             self._flag_sets = {}
+        return bool(wanted)
 
     def commit(self, prepared: Sequence[Prepared]) -> list[int]:
         """Moves prepared files into ``cur/`` and gives them UIDs, all or
@@ -162,7 +165,8 @@ class MaildirFolder(FolderIndex):
         wanted = {uid: (record, _apply(record.flags, flags, mode))
                   for uid in uids
                   if (record := self.records.get(uid)) is not None}
-        self._ensure_keywords(new for _, new in wanted.values())
+        keywords_added = self._ensure_keywords(
+            new for _, new in wanted.values())
         result: dict[int, FlagSet] = {}
         missing = []
         changed = False
@@ -183,7 +187,7 @@ class MaildirFolder(FolderIndex):
                 changed = True
             result[uid] = record.flags
         if changed:
-            self._own_change()
+            self._own_change(entries_only=not keywords_added)
         return result, missing
 
     def expunge(self, uids: Sequence[int]) -> list[int]:
@@ -212,7 +216,7 @@ class MaildirFolder(FolderIndex):
             self._drop(uid)
             removed.add(uid)
         if removed:
-            self._own_change()
+            self._own_change(entries_only=True)
         return removed, missing
 
     def _compact(self) -> None:

@@ -7,7 +7,8 @@ holds a lock around them); :class:`~.folder.MaildirFolder` adds the
 changes. Every operation first compares a cheap :class:`~.scan.Probe`
 with the last one; on a difference ``new/`` is listed (it is small), and
 ``cur/`` only when its own modification time changed. After its own
-changes the folder takes a new probe; because another process could have
+changes the folder takes a new probe (of the directories alone when it
+changed only their entries); because another process could have
 changed a directory in the same instant, a folder changed by this process
 is listed once more when it has been quiet for :data:`VERIFY_AFTER`
 seconds (Dovecot's maildir sync has the same caution).
@@ -20,11 +21,10 @@ move from ``new/`` to ``cur/``, as Dovecot does.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -129,28 +129,29 @@ class FolderIndex:
         :attr:`probed_at`)."""
         self.feed, self.probed_at = feed, None
 
-    @contextlib.contextmanager
-    def _probing(self) -> Iterator[None]:
-        """Around a probe and the sync it calls for; once both are done,
-        :attr:`probed_at` is the feed's count from before the probe."""
+    def _probe_begins(self) -> int | None:
+        """Starts a probe: :attr:`probed_at` is unset until the probe and
+        the sync it calls for are done, and then set to the feed's count
+        returned here (a probe that fails leaves it unset). Not a context
+        manager: a probe runs before nearly every command."""
         feed = self.feed
-        count = None if feed is None else feed.count
         self.probed_at = None
-        yield
-        self.probed_at = count
+        return None if feed is None else feed.count
 
     def refresh(self) -> None:
         """Brings the index up to date if the maildir changed."""
-        with self._probing():
-            probe = take_probe(self.maildir)
-            if probe != self._probe or self.verify_due():
-                self._sync(probe, locked=False)
+        count = self._probe_begins()
+        probe = take_probe(self.maildir)
+        if probe != self._probe or self.verify_due():
+            self._sync(probe, locked=False)
+        self.probed_at = count
 
     def _resync(self) -> None:
         """Syncs after a file was found renamed or removed behind the
         index, probe unchanged or not."""
-        with self._probing():
-            self._sync(take_probe(self.maildir), locked=False)
+        count = self._probe_begins()
+        self._sync(take_probe(self.maildir), locked=False)
+        self.probed_at = count
 
     def _fresh_read(self, read: Callable[[], _T]) -> _T | None:
         """Refreshes the index, then calls *read*, once more after a sync
@@ -177,11 +178,12 @@ class FolderIndex:
         return DotLock(self.path / UIDLIST_FILE)
 
     def _refresh_locked(self) -> None:
-        with self._probing():
-            probe = take_probe(self.maildir)
-            if probe != self._probe or self.verify_due() \
-                    or self._uidlist is None:
-                self._sync(probe, locked=True)
+        count = self._probe_begins()
+        probe = take_probe(self.maildir)
+        if probe != self._probe or self.verify_due() \
+                or self._uidlist is None:
+            self._sync(probe, locked=True)
+        self.probed_at = count
 
     def _sync(self, probe: Probe, locked: bool) -> None:
         keywords_changed = self._load_keywords()
@@ -335,10 +337,17 @@ class FolderIndex:
             self._flag_sets[letters] = flags
         return flags
 
-    def _own_change(self) -> None:
+    def _own_change(self, entries_only: bool = False) -> None:
+        """Logs a change this process made, and probes the folder again so
+        that the next probe does not take the change for another's. With
+        *entries_only* the change touched only entries of ``new/`` and
+        ``cur/``: the uidlist and the keywords keep the signatures of the
+        last probe, so that a change another process made to them since is
+        still seen."""
         self.modseq += 1
         self._flags.commit(self.modseq)
-        self._probe = take_probe(self.maildir)
+        self._probe = take_probe(self.maildir,
+                                 self._probe if entries_only else None)
         self._touched = time.monotonic()
 
     # -- snapshots and loading ----------------------------------------------

@@ -14,6 +14,7 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from pymap.exceptions import MailboxNotFound
 
@@ -29,9 +30,9 @@ TMP_MAX_AGE = 36 * 3600
 Signature = tuple[int, int, int]
 
 
-@dataclass(frozen=True, slots=True)
-class Probe:
-    """The observable state of a maildir's directories and files."""
+class Probe(NamedTuple):
+    """The observable state of a maildir's directories and files (a tuple:
+    made and compared at every command)."""
 
     new: Signature
     cur: Signature
@@ -51,15 +52,18 @@ def _optional(path: str) -> Signature | None:
         return None
 
 
-def take_probe(maildir: str) -> Probe:
+def take_probe(maildir: str, files_from: Probe | None = None) -> Probe:
     """Probes the maildir at path *maildir* (a string: probes run before
     every command, and building :class:`~pathlib.Path` objects would cost
     more than the ``stat`` calls); :exc:`MailboxNotFound` when it is
-    gone."""
+    gone. With *files_from*, only the directories are probed, and the
+    signatures of the uidlist and the keywords are those of that probe."""
     try:
         new, cur = _signature(maildir + '/new'), _signature(maildir + '/cur')
     except (FileNotFoundError, NotADirectoryError):
         raise MailboxNotFound() from None
+    if files_from is not None:
+        return Probe(new, cur, files_from.uidlist, files_from.keywords)
     return Probe(new, cur, _optional(f'{maildir}/{UIDLIST_FILE}'),
                  _optional(f'{maildir}/{KEYWORDS_FILE}'))
 

@@ -14,7 +14,7 @@ from pymap.backend.maildir import index as index_module
 from pymap.backend.maildir.dirs import make_maildir
 from pymap.backend.maildir.folder import MaildirFolder
 from pymap.backend.maildir.index import crlf_size
-from pymap.backend.maildir.keywords import KeywordLimit
+from pymap.backend.maildir.keywords import KeywordLimit, add_keywords
 from pymap.exceptions import MailboxNotFound
 
 DATE = datetime(2021, 3, 4, 5, 6, 7, tzinfo=UTC)
@@ -201,6 +201,31 @@ def test_own_change_is_verified_once_quiet(
     monkeypatch.setattr(folder, '_probe', probe)
     folder.refresh()
     assert folder.snapshot().flags[1] == {b'\\Seen'}
+
+
+def test_keywords_changed_during_own_change_are_seen(
+        folder: MaildirFolder, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(index_module, 'VERIFY_AFTER', 3600.0)
+    uid = _append(folder, b'x')
+    other = _append(folder, b'y')
+    (name,) = [name for name in os.listdir(folder.path / 'cur')
+               if folder.records[uid].base in name]
+    os.rename(folder.path / 'cur' / name,
+              folder.path / 'cur' / (name + 'a'))  # a keyword not yet named
+    folder.refresh()
+    refresh = folder.refresh
+
+    def then_another_process_names_it() -> None:
+        refresh()
+        add_keywords(folder.path, [b'$Label'], fsync=False)
+
+    # Another process names the keyword between this process's probe and
+    # its flag change: the probe after the change must not hide that.
+    monkeypatch.setattr(folder, 'refresh', then_another_process_names_it)
+    folder.update_flags([other], frozenset({b'\\Seen'}), 'add')
+    monkeypatch.delattr(folder, 'refresh')
+    folder.refresh()
+    assert folder.snapshot().flags[uid] == {b'$Label'}
 
 
 def test_duplicate_base_names_get_new_ones(tmp_path: Path) -> None:
