@@ -11,7 +11,9 @@ import pytest
 
 from pymap.config import IMAPConfig
 from pymap.eventloop import run_forever_on, uvloop_installed
+from pymap.imap.protocol import IMAPProtocol
 from pymap.imap.stream import IMAPStream
+from pymap.parsing.framing import CommandFramer
 
 from .strict import skip_or_fail
 
@@ -26,29 +28,25 @@ def test_sending_at_once_lifts_buffering_then_restores_it(loop: str
 
 
 async def _sending_at_once() -> None:
-    accepted: asyncio.Future[asyncio.StreamWriter] = \
-        asyncio.get_running_loop().create_future()
-
-    async def accept(reader: asyncio.StreamReader,
-                     writer: asyncio.StreamWriter) -> None:
-        accepted.set_result(writer)
-
-    server = await asyncio.start_server(accept, '127.0.0.1', 0)
+    loop = asyncio.get_running_loop()
+    accepted: asyncio.Future[IMAPProtocol] = loop.create_future()
+    server = await loop.create_server(
+        lambda: IMAPProtocol(CommandFramer(1000), accepted.set_result),
+        '127.0.0.1', 0)
     port = server.sockets[0].getsockname()[1]
     reader, client = await asyncio.open_connection('127.0.0.1', port)
-    writer = await accepted
+    protocol = await accepted
     try:
         async with asyncio.timeout(10):
-            await _check(IMAPStream(asyncio.StreamReader(), writer,
-                                    IMAPConfig()), reader)
+            await _check(IMAPStream(protocol, IMAPConfig()), reader)
     finally:
         client.close()
-        writer.close()
+        protocol.transport.close()
         server.close()
 
 
 async def _check(stream: IMAPStream, reader: asyncio.StreamReader) -> None:
-    transport = stream.writer.transport
+    transport = stream.protocol.transport
     default = transport.get_write_buffer_limits()
     assert default[1] > 0
     with stream.sending_at_once():

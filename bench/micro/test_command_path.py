@@ -17,8 +17,10 @@ from pymap.config import IMAPConfig
 from pymap.imap.client import ClientInfo
 from pymap.imap.connection import Connection, ServerState
 from pymap.imap.limits import LoginThrottle
+from pymap.imap.protocol import IMAPProtocol
 from pymap.imap.stream import IMAPStream
 from pymap.interfaces.storage import NewMessage
+from pymap.parsing.framing import CommandFramer
 
 #: A 20 KB message, as the yardstick's median one.
 MESSAGE = b'Subject: benchmark\r\n\r\n' + (b'y' * 78 + b'\r\n') * 250
@@ -63,12 +65,10 @@ class _Client:
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
-        self.reader = asyncio.StreamReader(loop=loop)
-        transport = _MemoryTransport(self._received)
-        protocol = asyncio.StreamReaderProtocol(self.reader, loop=loop)
-        transport.protocol = protocol
-        self.writer = asyncio.StreamWriter(transport, protocol, self.reader,
-                                           loop)
+        self.transport = _MemoryTransport(self._received)
+        self.protocol = IMAPProtocol(
+            CommandFramer(IMAPConfig().max_line_length), lambda _: None)
+        self.transport.protocol = self.protocol
         self.last = b''
         self._tag = b''
         self._answered: asyncio.Future[None] | None = None
@@ -87,7 +87,7 @@ class _Client:
         self._count += 1
         self._tag = b'c%d' % self._count
         self._answered = self.loop.create_future()
-        self.reader.feed_data(self._tag + b' ' + line + b'\r\n')
+        self.protocol.data_received(self._tag + b' ' + line + b'\r\n')
         await self._answered
         return self.last
 
@@ -107,8 +107,9 @@ async def _logged_in(client: _Client) -> asyncio.Task[None]:
     await inbox.append([NewMessage(MESSAGE, frozenset(), datetime.now(UTC))])
     config = IMAPConfig()
     server = ServerState(DictBackend(users), config, LoginThrottle(10, 60))
-    connection = Connection(IMAPStream(client.reader, client.writer, config),
-                            server, ClientInfo('127.0.0.1'))
+    client.protocol.connection_made(client.transport)
+    connection = Connection(IMAPStream(client.protocol, config), server,
+                            ClientInfo('127.0.0.1'))
     task = asyncio.create_task(connection.run())
     await client.command(b'LOGIN bench benchpass')
     await client.command(b'SELECT INBOX')

@@ -13,6 +13,9 @@ from proxyprotocol.result import ProxyResult
 from proxyprotocol.version import ProxyProtocolVersion
 
 from pymap.config import IMAPConfig
+from pymap.parsing.framing import LineTooLong
+
+from .protocol import IMAPProtocol
 
 __all__ = ['ClientInfo', 'ProxyHeaderError', 'identify_client']
 
@@ -45,17 +48,17 @@ class ClientInfo:
             else f'{self.address}:{self.port}'
 
 
-def _from_peer(writer: asyncio.StreamWriter) -> ClientInfo:
-    peer = writer.get_extra_info('peername')
+def _from_peer(transport: asyncio.BaseTransport) -> ClientInfo:
+    peer = transport.get_extra_info('peername')
     if isinstance(peer, tuple) and len(peer) >= 2:
         return ClientInfo(str(peer[0]), int(peer[1]))
     return ClientInfo('unix')
 
 
 def _from_proxy(result: ProxyResult,
-                writer: asyncio.StreamWriter) -> ClientInfo:
+                transport: asyncio.BaseTransport) -> ClientInfo:
     if not result.proxied:
-        return _from_peer(writer)
+        return _from_peer(transport)
     source = result.source
     if not isinstance(source, tuple):
         raise ProxyHeaderError('PROXY header names no client address.')
@@ -63,18 +66,45 @@ def _from_proxy(result: ProxyResult,
                       result.tlv.ssl.has_ssl)
 
 
-async def identify_client(reader: asyncio.StreamReader,
-                          writer: asyncio.StreamWriter,
+class _HeaderReader:
+    """The two reads the PROXY header parser makes, served from the bytes
+    the connection received; what follows the header stays there for the
+    IMAP commands."""
+
+    def __init__(self, protocol: IMAPProtocol) -> None:
+        self._protocol = protocol
+
+    async def readexactly(self, n: int) -> bytes:
+        while (data := self._protocol.framer.take(n)) is None:
+            await self._more()
+        return data
+
+    async def readline(self) -> bytes:
+        while (line := self._protocol.framer.take_line()) is None:
+            await self._more()
+        if isinstance(line, LineTooLong):
+            raise ValueError('PROXY header line too long')
+        return line
+
+    async def _more(self) -> None:
+        try:
+            await self._protocol.more()
+        except EOFError as exc:
+            raise asyncio.IncompleteReadError(b'', None) from exc
+
+
+async def identify_client(protocol: IMAPProtocol,
                           config: IMAPConfig) -> ClientInfo:
     """Reads the PROXY header when one is required, else uses the socket's
     peer address."""
+    transport = protocol.transport
     if not config.proxy_protocol:
-        return _from_peer(writer)
+        return _from_peer(transport)
     version = ProxyProtocolVersion.get(config.proxy_protocol)
     try:
-        result = await asyncio.wait_for(
-            ProxyProtocolReader(version).read(reader), PROXY_HEADER_TIMEOUT)
+        result = await asyncio.wait_for(ProxyProtocolReader(version).read(
+            _HeaderReader(protocol)), PROXY_HEADER_TIMEOUT)
     except (ValueError, ProxyProtocolIncompleteError, TimeoutError,
             asyncio.IncompleteReadError, ConnectionError) as exc:
         raise ProxyHeaderError(str(exc) or type(exc).__name__) from exc
-    return _from_proxy(result, writer)
+    return _from_proxy(result, transport)

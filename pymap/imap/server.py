@@ -4,18 +4,19 @@ connection limits, behind an optional PROXY protocol header."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import socket
 import ssl
 
 from pymap.config import IMAPConfig
 from pymap.interfaces.backend import Backend
+from pymap.parsing.framing import CommandFramer
 from pymap.parsing.response import Response
 
 from .client import ClientInfo, ProxyHeaderError, identify_client
 from .connection import Connection, ServerState
 from .limits import ConnectionLimiter, LoginThrottle
+from .protocol import IMAPProtocol
 from .stream import IMAPStream
 
 __all__ = ['IMAPServer']
@@ -37,42 +38,40 @@ class IMAPServer:
         self._tasks: set[asyncio.Task[None]] = set()
         self._closing = False
 
-    async def _handle(self, reader: asyncio.StreamReader,
-                      writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        assert task is not None  # a start_server callback runs in a task
-        self._tasks.add(task)
-        try:
-            await self._accept(reader, writer)
-        finally:
-            self._tasks.discard(task)
+    def _protocol(self) -> IMAPProtocol:
+        return IMAPProtocol(CommandFramer(self.config.max_line_length),
+                            self._connected)
 
-    async def _accept(self, reader: asyncio.StreamReader,
-                      writer: asyncio.StreamWriter) -> None:
+    def _connected(self, protocol: IMAPProtocol) -> None:
+        task = asyncio.get_running_loop().create_task(self._accept(protocol))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _accept(self, protocol: IMAPProtocol) -> None:
         if self._closing:
-            await _refuse(writer, 'Server shutting down.')
+            await _refuse(protocol, 'Server shutting down.')
             return
         try:
-            client = await identify_client(reader, writer, self.config)
+            client = await identify_client(protocol, self.config)
         except ProxyHeaderError as exc:
             _log.warning('connection refused from %s: bad PROXY header: %s',
-                         writer.get_extra_info('peername'), exc)
-            await _refuse(writer, None)
+                         protocol.transport.get_extra_info('peername'), exc)
+            await _refuse(protocol, None)
             return
         refusal = self._limiter.acquire(client.address)
         if refusal is not None:
             _log.warning('connection refused from %s: %s', client, refusal)
-            await _refuse(writer, refusal)
+            await _refuse(protocol, refusal)
             return
         try:
-            await self._serve(client, reader, writer)
+            await self._serve(client, protocol)
         finally:
             self._limiter.release(client.address)
 
-    async def _serve(self, client: ClientInfo, reader: asyncio.StreamReader,
-                     writer: asyncio.StreamWriter) -> None:
+    async def _serve(self, client: ClientInfo,
+                     protocol: IMAPProtocol) -> None:
         _log.info('connection opened from %s', client)
-        stream = IMAPStream(reader, writer, self.config)
+        stream = IMAPStream(protocol, self.config)
         connection = Connection(stream, self._state, client)
         self._connections.add(connection)
         try:
@@ -91,8 +90,9 @@ class IMAPServer:
             context = self.config.ssl_context
             if context is None:
                 raise ValueError('Implicit TLS needs a certificate.')
-        return [await asyncio.start_server(self._handle, sock=sock,
-                                           ssl=context)
+        loop = asyncio.get_running_loop()
+        return [await loop.create_server(self._protocol, sock=sock,
+                                         ssl=context)
                 for sock in sockets]
 
     async def close_connections(self) -> None:
@@ -107,11 +107,11 @@ class IMAPServer:
                                timeout=self.config.shutdown_grace)
 
 
-async def _refuse(writer: asyncio.StreamWriter, reason: str | None) -> None:
+async def _refuse(protocol: IMAPProtocol, reason: str | None) -> None:
     """Closes a connection that will not be served, with a ``BYE`` giving
     the reason when there is one."""
+    transport = protocol.transport
     if reason is not None:
-        writer.write(bytes(Response(b'*', b'BYE', reason, b'UNAVAILABLE')))
-    writer.close()
-    with contextlib.suppress(ConnectionError, OSError):
-        await writer.wait_closed()
+        transport.write(bytes(Response(b'*', b'BYE', reason, b'UNAVAILABLE')))
+    transport.close()
+    await protocol.wait_closed()

@@ -14,7 +14,6 @@ from typing import Protocol
 from pymap.config import IMAPConfig
 from pymap.parsing.commands import Command, InvalidCommand
 from pymap.parsing.framing import (
-    CommandFramer,
     Discarded,
     Framed,
     LineTooLong,
@@ -24,13 +23,14 @@ from pymap.parsing.framing import (
 from pymap.parsing.parser import command_head, parse_command
 from pymap.parsing.response import Response
 
+from .protocol import IMAPProtocol
+
 __all__ = ['ClientClosed', 'IMAPStream']
 
 _log = logging.getLogger(__name__)
 
 #: A MULTIAPPEND may carry several messages, each up to APPENDLIMIT.
 MULTIAPPEND_FACTOR = 4
-_READ_SIZE = 65536
 #: Queued response bytes are sent once they reach this size.
 _SEND_SIZE = 65536
 #: At most this many queued pieces go to the event loop as they are.
@@ -52,13 +52,13 @@ class _ReadDeadline:
     of one timer made and cancelled for every read as
     :func:`asyncio.timeout` would: most reads are answered at once, and
     the timeout is minutes long. Expiry fails the waiting read with
-    :exc:`TimeoutError` through the reader; the connection then closes.
+    :exc:`TimeoutError` through the protocol; the connection then closes.
     """
 
-    __slots__ = ('_loop', '_reader', '_timer', 'due', 'reading')
+    __slots__ = ('_loop', '_protocol', '_timer', 'due', 'reading')
 
-    def __init__(self, reader: asyncio.StreamReader) -> None:
-        self._reader = reader
+    def __init__(self, protocol: IMAPProtocol) -> None:
+        self._protocol = protocol
         self._loop: asyncio.AbstractEventLoop | None = None
         self._timer: asyncio.TimerHandle | None = None
         self.due = 0.0
@@ -79,7 +79,7 @@ class _ReadDeadline:
         loop = asyncio.get_running_loop()
         if self.reading and loop.time() >= self.due:
             self._timer = None
-            self._reader.set_exception(TimeoutError())
+            self._protocol.fail(TimeoutError())
         else:
             self._timer = loop.call_at(max(self.due, loop.time() + 1.0),
                                        self._expire)
@@ -117,8 +117,8 @@ class _PromptAck:
 
     __slots__ = ('_owed', '_socket')
 
-    def __init__(self, writer: asyncio.StreamWriter) -> None:
-        found: _TCPSocket | None = writer.get_extra_info('socket')
+    def __init__(self, transport: asyncio.BaseTransport) -> None:
+        found: _TCPSocket | None = transport.get_extra_info('socket')
         tcp = found is not None and _TCP_QUICKACK >= 0 \
             and found.family in (socket.AF_INET, socket.AF_INET6)
         self._socket = found if tcp else None
@@ -145,27 +145,27 @@ class _PromptAck:
 
 
 class IMAPStream:
-    """Command framing and response writing over asyncio streams."""
+    """Command framing and response writing on a connection's
+    :class:`~.protocol.IMAPProtocol`."""
 
-    def __init__(self, reader: asyncio.StreamReader,
-                 writer: asyncio.StreamWriter, config: IMAPConfig) -> None:
-        self.reader = reader
-        self.writer = writer
+    def __init__(self, protocol: IMAPProtocol, config: IMAPConfig) -> None:
+        self.protocol = protocol
         self.config = config
-        self.framer = CommandFramer(config.max_line_length)
+        self.framer = protocol.framer
         self.timeout = config.preauth_timeout
         self.allow_append = False
         self._literal_total = 0
         self._refusal: Response | None = None
         self._queued: list[bytes] = []
         self._queued_size = 0
-        self._deadline = _ReadDeadline(reader)
-        self._prompt_ack = _PromptAck(writer)
+        self._deadline = _ReadDeadline(protocol)
+        self._prompt_ack = _PromptAck(protocol.transport)
 
     @property
     def secure(self) -> bool:
         """Whether the connection runs over TLS."""
-        return self.writer.get_extra_info('ssl_object') is not None
+        return self.protocol.transport.get_extra_info('ssl_object') \
+            is not None
 
     async def queue(self, data: bytes) -> None:
         """Queues response bytes, so that a command's untagged responses
@@ -184,13 +184,12 @@ class IMAPStream:
         """Sends the queued bytes and *data*, waiting when the client
         reads slowly. They go out in one send, without being joined in
         memory first where the event loop can gather them (uvloop)."""
-        writer = self.writer
-        writer.writelines(self._take_queued(data))
+        transport = self.protocol.transport
+        transport.writelines(self._take_queued(data))
         self._prompt_ack.answered()
-        transport = writer.transport
         # Nothing to wait for once the kernel took it all (most writes).
         if transport.get_write_buffer_size() or transport.is_closing():
-            await writer.drain()
+            await self.protocol.drain()
 
     def _take_queued(self, data: bytes) -> list[bytes]:
         chunks = self._queued
@@ -210,7 +209,7 @@ class IMAPStream:
         for the end of the event loop's turn: when one change wakes
         thousands of sessions in IDLE, the first would hear of it only
         once the last was served."""
-        transport = self.writer.transport
+        transport = self.protocol.transport
         low, high = transport.get_write_buffer_limits()
         transport.set_write_buffer_limits(high=0)
         try:
@@ -224,17 +223,14 @@ class IMAPStream:
             self._prompt_ack.send()  # the client may wait for it to go on
         self._deadline.start(self.timeout)
         try:
-            data = await self.reader.read(_READ_SIZE)
+            await self.protocol.more()
         except TimeoutError as timeout:
             raise ClientClosed(timed_out=True) from timeout
-        except (ConnectionError, ssl.SSLError) as failure:
+        except (EOFError, ConnectionError, ssl.SSLError) as failure:
             raise ClientClosed() from failure
         finally:
             self._deadline.reading = False
-        if not data:
-            raise ClientClosed()
         self._prompt_ack.received()
-        self.framer.feed(data)
 
     @property
     def mid_command(self) -> bool:
@@ -304,24 +300,25 @@ class IMAPStream:
     async def start_tls(self, context: ssl.SSLContext) -> None:
         """Upgrades to TLS, dropping anything pipelined before it: such
         bytes were sent in the clear and must not be acted on (RFC 3501
-        §6.2.1). asyncio offers no public way to empty the reader's
-        buffer, hence the attribute access."""
+        §6.2.1)."""
         self.framer.clear()
-        pending = getattr(self.reader, '_buffer', None)
-        if isinstance(pending, bytearray):
-            pending.clear()
-        await self.writer.start_tls(context)
+        protocol = self.protocol
+        transport = await asyncio.get_running_loop().start_tls(
+            protocol.transport, protocol, context, server_side=True)
+        if transport is None:
+            raise ConnectionResetError('the connection closed during TLS')
+        protocol.use_transport(transport)
 
     def shutdown(self, farewell: bytes) -> None:
         """Sends a last response and closes the transport, which ends any
         read in progress."""
-        if not self.writer.is_closing():
-            self.writer.writelines(self._take_queued(farewell))
-            self.writer.close()
+        transport = self.protocol.transport
+        if not transport.is_closing():
+            transport.writelines(self._take_queued(farewell))
+            transport.close()
 
     async def close(self) -> None:
         """Closes the connection."""
         self._deadline.cancel()
-        self.writer.close()
-        with contextlib.suppress(ConnectionError, ssl.SSLError):
-            await self.writer.wait_closed()
+        self.protocol.transport.close()
+        await self.protocol.wait_closed()

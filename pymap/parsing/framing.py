@@ -122,6 +122,21 @@ class CommandFramer:
             return event
         return _strip_eol(event)
 
+    def take(self, size: int) -> bytes | None:
+        """The next *size* bytes as received, outside any command (a PROXY
+        protocol header before the first one); ``None`` until that many
+        came."""
+        if len(self._buf) < size:
+            return None
+        taken = bytes(self._buf[:size])
+        del self._buf[:size]
+        return taken
+
+    def take_line(self) -> bytes | LineTooLong | None:
+        """:meth:`read_line` with the line's end kept (a PROXY protocol
+        header's first line)."""
+        return self._take_line()
+
     def accept_literal(self) -> None:
         """Reads the announced literal's bytes into the command."""
         request = self._take_pending()

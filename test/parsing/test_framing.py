@@ -333,3 +333,22 @@ def test_large_literal_held_once() -> None:
     assert command.messages[0].data is framed.literals[0]
     assert command.messages[0].data == message
     assert peak < 1.3 * len(message)
+
+
+def test_take_serves_bytes_before_the_first_command() -> None:
+    framer = CommandFramer(100)
+    framer.feed(b'PROXY TCP4 1.2.3.4 ')
+    assert framer.take_line() is None
+    assert framer.take(40) is None
+    framer.feed(b'5.6.7.8 1 2\r\n\r\n\x0d\nA1 NOOP\r\n')
+    assert framer.take_line() == b'PROXY TCP4 1.2.3.4 5.6.7.8 1 2\r\n'
+    assert framer.take(3) == b'\r\n\r'
+    assert framer.take(1) == b'\n'
+    event = framer.next_event()
+    assert isinstance(event, Framed) and event.data == b'A1 NOOP'
+
+
+def test_take_line_refuses_a_line_too_long() -> None:
+    framer = CommandFramer(10)
+    framer.feed(b'x' * 20 + b'\r\n')
+    assert isinstance(framer.take_line(), LineTooLong)
