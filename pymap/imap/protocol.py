@@ -29,7 +29,8 @@ class IMAPProtocol(asyncio.Protocol):
 
     Attributes:
         framer: Frames the commands of the bytes received.
-        transport: The connection (a TLS one after :meth:`use_transport`).
+        transport: The connection (the TLS one once STARTTLS replaced
+            it).
     """
 
     transport: asyncio.Transport
@@ -45,18 +46,12 @@ class IMAPProtocol(asyncio.Protocol):
         self._writing_paused = False
         self._drain_waiters: list[asyncio.Future[None]] = []
         self._closed: asyncio.Future[None] | None = None
-        self._over_tls = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self._closed = asyncio.get_running_loop().create_future()
         # A stream transport (uvloop's do not subclass asyncio's).
-        self.use_transport(cast(asyncio.Transport, transport))
+        self.transport = cast(asyncio.Transport, transport)
         self._connected(self)
-
-    def use_transport(self, transport: asyncio.Transport) -> None:
-        """Continues on *transport* (the TLS one after STARTTLS)."""
-        self.transport = transport
-        self._over_tls = transport.get_extra_info('sslcontext') is not None
 
     def data_received(self, data: bytes) -> None:
         framer = self.framer
@@ -70,17 +65,14 @@ class IMAPProtocol(asyncio.Protocol):
         self._eof = True
         self._wake()
         # Keeps the sending side open for the last responses; TLS cannot.
-        return not self._over_tls
+        return self.transport.get_extra_info('sslcontext') is None
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._eof = True
         if exc is not None and self._failure is None:
             self._failure = exc
         self._wake()
-        waiters, self._drain_waiters = self._drain_waiters, []
-        for waiter in waiters:
-            if not waiter.done():
-                waiter.set_exception(ConnectionResetError('Connection lost'))
+        self._release_writers(ConnectionResetError('Connection lost'))
         if self._closed is not None and not self._closed.done():
             self._closed.set_result(None)
 
@@ -89,10 +81,18 @@ class IMAPProtocol(asyncio.Protocol):
 
     def resume_writing(self) -> None:
         self._writing_paused = False
+        self._release_writers(None)
+
+    def _release_writers(self, failure: BaseException | None) -> None:
+        """Ends the waits of :meth:`drain`, with *failure* if given."""
         waiters, self._drain_waiters = self._drain_waiters, []
         for waiter in waiters:
-            if not waiter.done():
+            if waiter.done():
+                continue
+            if failure is None:
                 waiter.set_result(None)
+            else:
+                waiter.set_exception(failure)
 
     def fail(self, failure: BaseException) -> None:
         """Ends reading: :meth:`more` raises *failure* from now on (the
@@ -107,7 +107,10 @@ class IMAPProtocol(asyncio.Protocol):
         if self._reading_paused:
             self._reading_paused = False
             self.transport.resume_reading()
-        self._check()
+        if self._failure is not None:
+            raise self._failure
+        if self._eof:
+            raise EOFError('the client closed the connection')
         waiter = self._waiter = asyncio.get_running_loop().create_future()
         try:
             await waiter
@@ -115,12 +118,6 @@ class IMAPProtocol(asyncio.Protocol):
             self._waiter = None
         if self._failure is not None:
             raise self._failure
-
-    def _check(self) -> None:
-        if self._failure is not None:
-            raise self._failure
-        if self._eof:
-            raise EOFError('the client closed the connection')
 
     def _wake(self) -> None:
         waiter = self._waiter

@@ -307,7 +307,7 @@ class IMAPStream:
             protocol.transport, protocol, context, server_side=True)
         if transport is None:
             raise ConnectionResetError('the connection closed during TLS')
-        protocol.use_transport(transport)
+        protocol.transport = transport
 
     def shutdown(self, farewell: bytes) -> None:
         """Sends a last response and closes the transport, which ends any
