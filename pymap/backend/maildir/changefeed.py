@@ -10,7 +10,9 @@ summary cache, lock files) are not counted. The kernel queues an event
 before the system call that made the change returns, so a change made
 before a command ends is in the queue when the command drains it: a
 folder whose count did not move since its last disk probe began is
-unchanged, and its in-memory index may be used as it is.
+unchanged, and its in-memory index may be used as it is. So is one whose
+count moved by exactly the events of the changes this process made since
+(flag renames and expunges, which it counts as it makes them).
 
 One ``inotify`` instance serves a whole backend; it is read only when
 asked (:meth:`ChangeFeed.drain`), never blocks, and needs no event loop.
@@ -62,8 +64,15 @@ _INDEX_FILES = frozenset(os.fsencode(name)
                          for name in (UIDLIST_FILE, KEYWORDS_FILE))
 #: The watch is gone: the folder no longer reports anything.
 _LOST = _IN_DELETE_SELF | _IN_UNMOUNT | _IN_IGNORED
+#: How far an overflow of the kernel's queue moves every count: beyond any
+#: number of events of its own changes that this process expects, as the
+#: events that overflowed are lost (see ``FolderIndex.absorb_own_events``).
+_OVERFLOW_STEP = 1 << 40
 _EVENT = struct.Struct('iIII')
 _READ_SIZE = 64 * 1024
+#: A read this much shorter than asked for had room for another event
+#: (at most 16 bytes and a name of 255): it took all that was queued.
+_SHORT_READ = _READ_SIZE - 512
 
 
 class FolderFeed:
@@ -142,6 +151,8 @@ class ChangeFeed:
                 return
             for watch, mask, name in _events(data):
                 self._count(watch, mask, name)
+            if len(data) < _SHORT_READ:  # the queue was empty then
+                return
 
     def _usable(self) -> bool:
         # A forked child shares the parent's queue: each would take the
@@ -175,7 +186,7 @@ class ChangeFeed:
     def _count(self, watch: int, mask: int, name: bytes) -> None:
         if mask & _IN_Q_OVERFLOW:
             for feed in self._folders.values():
-                feed.count += 1
+                feed.count += _OVERFLOW_STEP
             return
         found = self._by_watch.get(watch)
         if found is None:

@@ -38,6 +38,10 @@ __all__ = ['COMPACT_MIN', 'MaildirFolder', 'Prepared']
 
 #: Records of expunged messages tolerated in the uidlist before a rewrite.
 COMPACT_MIN = 1000
+#: The events the kernel queues for renaming a message file, within
+#: ``cur/`` or from ``new/`` (moved from, moved to), and for removing one.
+_RENAME_EVENTS = 2
+_UNLINK_EVENTS = 1
 
 
 def _apply(flags: FlagSet, change: FlagSet, mode: StoreMode) -> FlagSet:
@@ -169,7 +173,7 @@ class MaildirFolder(FolderIndex):
             new for _, new in wanted.values())
         result: dict[int, FlagSet] = {}
         missing = []
-        changed = False
+        renamed = 0
         for uid, (record, new) in wanted.items():
             if new != record.flags:
                 letters = self._letters(new, record.letters)
@@ -184,10 +188,12 @@ class MaildirFolder(FolderIndex):
                 record.letters = letters
                 record.flags = self._flags_of(letters)
                 self._put(record)
-                changed = True
+                renamed += 1
             result[uid] = record.flags
-        if changed:
-            self._own_change(entries_only=not keywords_added)
+        if renamed:
+            self._own_change(entries_only=not keywords_added,
+                             events=None if keywords_added
+                             else renamed * _RENAME_EVENTS)
         return result, missing
 
     def expunge(self, uids: Sequence[int]) -> list[int]:
@@ -216,7 +222,8 @@ class MaildirFolder(FolderIndex):
             self._drop(uid)
             removed.add(uid)
         if removed:
-            self._own_change(entries_only=True)
+            self._own_change(entries_only=True,
+                             events=len(removed) * _UNLINK_EVENTS)
         return removed, missing
 
     def _compact(self) -> None:

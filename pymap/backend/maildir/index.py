@@ -105,6 +105,15 @@ class FolderIndex:
         #: The feed's count when the last probe that completed began:
         #: while it has not moved, the index is the folder as it is.
         self.probed_at: int | None = None
+        #: The events the kernel queued for this process's own changes
+        #: since the feed's count was :attr:`probed_at`, while that number
+        #: is known exactly (see :meth:`absorb_own_events`); else ``None``.
+        self.own_events: int | None = None
+        #: Set by the caller for one call of folder code when the feed
+        #: vouches that nothing changed since :attr:`probed_at`: its
+        #: :meth:`refresh` then skips the probe.
+        self.vouched = False
+        self._skipped_probe = False
 
     @property
     def path(self) -> Path:
@@ -136,10 +145,38 @@ class FolderIndex:
         manager: a probe runs before nearly every command."""
         feed = self.feed
         self.probed_at = None
+        self.own_events = 0
+        self._skipped_probe = False
         return None if feed is None else feed.count
 
+    def absorb_own_events(self) -> None:
+        """Call with the feed just drained, after this process changed
+        the folder: if the feed moved by exactly the events of those
+        changes since :attr:`probed_at`, no one else changed the folder
+        meanwhile, and the index, which made the changes, still vouches
+        for it. Any other count leaves the next command to probe (the
+        count never comes back)."""
+        feed, own, probed_at = self.feed, self.own_events, self.probed_at
+        if own == 0:
+            return
+        if own is not None and feed is not None and probed_at is not None \
+                and not feed.lost and feed.count == probed_at + own:
+            self.probed_at, self.own_events = feed.count, 0
+            return
+        self.own_events = None
+        if self._skipped_probe:
+            # The probe after the change may have taken in another's
+            # change made since the skipped one: the next probe lists all.
+            self._probe = None
+            self._skipped_probe = False
+
     def refresh(self) -> None:
-        """Brings the index up to date if the maildir changed."""
+        """Brings the index up to date if the maildir changed (unless
+        the caller :attr:`vouched` for it)."""
+        if self.vouched:
+            self.vouched = False
+            self._skipped_probe = True
+            return
         count = self._probe_begins()
         probe = take_probe(self.maildir)
         if probe != self._probe or self.verify_due():
@@ -219,6 +256,7 @@ class FolderIndex:
         if changed:
             self._probe = take_probe(self.maildir)
             self._touched = time.monotonic()
+            self.own_events = None
         else:
             self._probe, self._touched = probe, None
 
@@ -337,13 +375,19 @@ class FolderIndex:
             self._flag_sets[letters] = flags
         return flags
 
-    def _own_change(self, entries_only: bool = False) -> None:
+    def _own_change(self, entries_only: bool = False,
+                    events: int | None = None) -> None:
         """Logs a change this process made, and probes the folder again so
         that the next probe does not take the change for another's. With
         *entries_only* the change touched only entries of ``new/`` and
         ``cur/``: the uidlist and the keywords keep the signatures of the
         last probe, so that a change another process made to them since is
-        still seen."""
+        still seen. *events* is how many events the kernel queued for the
+        change, if known (see :attr:`own_events`)."""
+        if events is None or self.own_events is None:
+            self.own_events = None
+        else:
+            self.own_events += events
         self.modseq += 1
         self._flags.commit(self.modseq)
         self._probe = take_probe(self.maildir,

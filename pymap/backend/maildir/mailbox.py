@@ -122,11 +122,17 @@ class MaildirMailbox:
         if folder.feed is None or folder.feed.lost:
             # Before the folder code probes, so that its probe counts.
             folder.watch(self._changes.folder(folder.maildir))
+        folder.vouched = self._quiet()
         try:
-            return await on_disk(fn, *args, **kwargs)
+            result = await on_disk(fn, *args, **kwargs)
         finally:
+            folder.vouched = False
             if folder.modseq != modseq:
                 self._watch.changed()
+        if folder.own_events != 0:
+            self._changes.drain()
+            folder.absorb_own_events()
+        return result
 
     def _quiet(self) -> bool:
         """Whether the kernel vouches that no other process changed the

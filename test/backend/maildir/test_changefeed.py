@@ -1,22 +1,34 @@
 """What the kernel reports of changes to a maildir
 (pymap/backend/maildir/changefeed.py): entries of ``cur/`` and ``new/``
 and the uidlist and keywords files count, other files of the folder do
-not; a deleted folder is no longer vouched for."""
+not; a deleted folder is no longer vouched for; the process's own flag
+changes and expunges, counted as they are made, leave the index vouched
+for, and anything else beside them does not."""
 
 from __future__ import annotations
 
 import os
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from pymap.backend.maildir import index
 from pymap.backend.maildir.cache import ContentCache
-from pymap.backend.maildir.changefeed import AVAILABLE, ChangeFeed, FolderFeed
+from pymap.backend.maildir.changefeed import (
+    _IN_Q_OVERFLOW,
+    AVAILABLE,
+    ChangeFeed,
+    FolderFeed,
+)
 from pymap.backend.maildir.folder import MaildirFolder
 from pymap.backend.maildir.layout import MaildirPlusPlus
+from pymap.backend.maildir.mailbox import MaildirMailbox
 from pymap.backend.maildir.store import MaildirMailboxSet
 from pymap.exceptions import TemporaryFailure
+from pymap.interfaces.storage import NewMessage
 
 pytestmark = pytest.mark.skipif(not AVAILABLE, reason='needs inotify')
 
@@ -137,4 +149,117 @@ async def test_only_a_completed_probe_vouches(
     assert folder.probed_at is None
     monkeypatch.undo()
     assert (await inbox.snapshot()).uids == [1]
-    assert folder.probed_at == folder.feed.count
+    assert folder.probed_at is not None
+
+
+async def _inbox_with(tmp_path: Path, count: int) -> MaildirMailbox:
+    mailboxes = await MaildirMailboxSet.open(
+        MaildirPlusPlus(tmp_path / 'mail'), ContentCache(), fsync=False)
+    inbox = await mailboxes.get_mailbox('INBOX')
+    assert isinstance(inbox, MaildirMailbox)
+    await inbox.append([NewMessage(b'Subject: m\r\n\r\nbody\r\n', frozenset(),
+                                   datetime(2024, 1, 1, tzinfo=UTC))
+                        for _ in range(count)])
+    await inbox.snapshot()
+    return inbox
+
+
+def _vouched(inbox: MaildirMailbox) -> bool:
+    folder = inbox._folder
+    assert folder.feed is not None
+    inbox._changes.drain()
+    return folder.probed_at == folder.feed.count
+
+
+async def test_own_flag_changes_and_expunges_keep_the_index_vouched_for(
+        tmp_path: Path) -> None:
+    inbox = await _inbox_with(tmp_path, 3)
+    await inbox.update_flags([1, 2], frozenset({b'\\Seen'}), 'add')
+    assert _vouched(inbox)
+    await inbox.update_flags([1], frozenset({b'\\Flagged'}), 'replace')
+    assert _vouched(inbox)
+    assert await inbox.expunge([2, 3]) == [2, 3]
+    assert _vouched(inbox)
+    snapshot = await inbox.snapshot()
+    assert snapshot.uids == [1]
+    assert snapshot.flags[1] == frozenset({b'\\Flagged'})
+
+
+async def test_another_change_beside_own_ones_is_not_absorbed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    inbox = await _inbox_with(tmp_path, 2)
+    own_change = MaildirFolder._own_change
+
+    def with_a_delivery(self: MaildirFolder, *args: Any,
+                        **kwargs: Any) -> None:
+        (self.path / 'new' / 'delivered').write_bytes(b'Subject: b\n\nb\n')
+        own_change(self, *args, **kwargs)
+    monkeypatch.setattr(MaildirFolder, '_own_change', with_a_delivery)
+    await inbox.update_flags([1], frozenset({b'\\Seen'}), 'add')
+    assert inbox._folder.own_events is None  # not tried again
+    assert not _vouched(inbox)
+
+
+async def test_a_new_keyword_is_not_counted_as_known_events(
+        tmp_path: Path) -> None:
+    inbox = await _inbox_with(tmp_path, 1)
+    await inbox.update_flags([1], frozenset({b'$Label1'}), 'add')
+    assert inbox._folder.own_events is None
+    assert not _vouched(inbox)
+    assert (await inbox.snapshot()).flags[1] == frozenset({b'$Label1'})
+
+
+async def test_an_overflow_spoils_what_own_changes_expect(
+        tmp_path: Path) -> None:
+    inbox = await _inbox_with(tmp_path, 1)
+    folder = inbox._folder
+    assert folder.feed is not None and folder.probed_at is not None
+    folder.own_events = 1
+    inbox._changes._count(-1, _IN_Q_OVERFLOW, b'')  # as the kernel says
+    folder.absorb_own_events()
+    assert folder.probed_at != folder.feed.count
+
+
+async def test_a_delivery_just_before_a_flag_change_is_seen(
+        tmp_path: Path) -> None:
+    inbox = await _inbox_with(tmp_path, 2)
+    folder = inbox._folder
+    (tmp_path / 'mail' / 'new' / 'delivered').write_bytes(b'Subject: b\n\n')
+    await inbox.update_flags([1], frozenset({b'\\Seen'}), 'add')
+    assert folder.own_events is None
+    assert not _vouched(inbox)
+    assert (await inbox.snapshot()).uids == [1, 2, 3]
+    assert _vouched(inbox)
+
+
+async def test_a_flag_change_on_a_quiet_folder_skips_the_probe(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    inbox = await _inbox_with(tmp_path, 2)
+    probes: list[str] = []
+    take_probe = index.take_probe
+
+    def counted(maildir: str, *args: Any) -> Any:
+        probes.append(maildir)
+        return take_probe(maildir, *args)
+    monkeypatch.setattr(index, 'take_probe', counted)
+    await inbox.update_flags([1], frozenset({b'\\Seen'}), 'add')
+    await inbox.update_flags([2], frozenset({b'\\Seen'}), 'add')
+    assert len(probes) == 2  # each change's own, none before it
+    assert _vouched(inbox)
+
+
+async def test_another_change_while_a_probe_is_skipped_is_seen(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    inbox = await _inbox_with(tmp_path, 2)
+    set_flags = MaildirFolder._set_flags
+
+    def after_another(self: MaildirFolder, *args: Any) -> Any:
+        record = self.records[2]
+        os.rename(self.file_of(record),
+                  f'{self.maildir}/cur/{record.base}:2,S')
+        return set_flags(self, *args)
+    monkeypatch.setattr(MaildirFolder, '_set_flags', after_another)
+    await inbox.update_flags([1], frozenset({b'\\Flagged'}), 'add')
+    monkeypatch.undo()
+    assert (await inbox.snapshot()).flags == {
+        1: frozenset({b'\\Flagged'}), 2: frozenset({b'\\Seen'})}
