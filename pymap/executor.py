@@ -26,7 +26,7 @@ from collections.abc import Callable
 from queue import SimpleQueue
 from typing import Any, ParamSpec, TypeVar
 
-__all__ = ['MAX_WORKERS', 'run_blocking']
+__all__ = ['MAX_WORKERS', 'run_blocking', 'run_to_end']
 
 _P = ParamSpec('_P')
 _T = TypeVar('_T')
@@ -39,7 +39,7 @@ MAX_WORKERS = min(32, (os.cpu_count() or 1) + 4)
 class _Call:
     """One call of a function in a worker, and the future awaiting it."""
 
-    __slots__ = ('_context', '_fn', '_future', '_loop')
+    __slots__ = ('_context', '_ended', '_fn', '_future', '_loop', 'settled')
 
     def __init__(self, loop: asyncio.AbstractEventLoop,
                  future: asyncio.Future[Any],
@@ -48,6 +48,18 @@ class _Call:
         self._future = future
         self._context = contextvars.copy_context()
         self._fn = fn
+        #: Whether the outcome reached the event loop.
+        self.settled = False
+        self._ended: asyncio.Future[None] | None = None
+
+    async def ended(self) -> None:
+        """Returns once the call has run, even if the awaiting task is
+        cancelled (again) meanwhile."""
+        while not self.settled:
+            if self._ended is None:
+                self._ended = self._loop.create_future()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.shield(self._ended)
 
     def run(self) -> None:
         """Runs the function in the caller's context variables and hands
@@ -59,13 +71,16 @@ class _Call:
         except BaseException as exc:  # raised in the awaiting coroutine
             error = exc
         with contextlib.suppress(RuntimeError):
-            self._loop.call_soon_threadsafe(_settle, self._future, result,
-                                            error)
+            self._loop.call_soon_threadsafe(_settle, self, result, error)
 
 
-def _settle(future: asyncio.Future[Any], result: object,
-            exc: BaseException | None) -> None:
-    """Resolves *future* on its loop, unless its awaiter was cancelled."""
+def _settle(call: _Call, result: object, exc: BaseException | None) -> None:
+    """Resolves the call's future on its loop, unless its awaiter was
+    cancelled, and ends :meth:`_Call.ended`."""
+    call.settled = True
+    if call._ended is not None:
+        call._ended.set_result(None)
+    future = call._future
     if future.cancelled():
         return
     if isinstance(exc, StopIteration):
@@ -143,3 +158,20 @@ async def run_blocking(fn: Callable[_P, _T], /, *args: _P.args,
     future: asyncio.Future[_T] = loop.create_future()
     _workers.submit(_Call(loop, future, lambda: fn(*args, **kwargs)))
     return await future
+
+
+async def run_to_end(fn: Callable[_P, _T], /, *args: _P.args,
+                     **kwargs: _P.kwargs) -> _T:
+    """:func:`run_blocking` for work on state that the caller guards
+    with a lock: a cancelled caller waits for the call to end before its
+    cancellation goes on (and releases the lock), so that the next holder
+    never runs beside it."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[_T] = loop.create_future()
+    call = _Call(loop, future, lambda: fn(*args, **kwargs))
+    _workers.submit(call)
+    try:
+        return await future
+    except asyncio.CancelledError:
+        await call.ended()
+        raise

@@ -30,7 +30,7 @@ PUBLIC_API = {
     'pymap.config': {'IMAPConfig'},
     'pymap.plugin': {
         'BACKEND_GROUP', 'SERVICE_GROUP', 'load_backends', 'load_services'},
-    'pymap.executor': {'MAX_WORKERS', 'run_blocking'},
+    'pymap.executor': {'MAX_WORKERS', 'run_blocking', 'run_to_end'},
     'pymap.mime': {
         'MessageContent', 'MessageSummary', 'SExp', 'UnknownEncoding'},
     'pymap.testing': {

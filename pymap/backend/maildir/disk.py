@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 from pymap.exceptions import TemporaryFailure
-from pymap.executor import run_blocking
+from pymap.executor import run_to_end
 
 __all__ = ['on_disk']
 
@@ -22,9 +22,11 @@ _log = logging.getLogger(__name__)
 
 async def on_disk(fn: Callable[_P, _T], /, *args: _P.args,
                   **kwargs: _P.kwargs) -> _T:
-    """Runs ``fn(*args, **kwargs)`` in the executor."""
+    """Runs ``fn(*args, **kwargs)`` in the executor; a cancelled caller
+    waits for it to end (folder code runs under the mailbox's lock, which
+    must not pass to another before then)."""
     try:
-        return await run_blocking(fn, *args, **kwargs)
+        return await run_to_end(fn, *args, **kwargs)
     except OSError as exc:
         _log.error('maildir: %s failed: %s', getattr(fn, '__name__', fn),
                    exc)

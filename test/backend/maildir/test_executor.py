@@ -20,6 +20,7 @@ from pymap.backend.maildir import folder as folder_module
 from pymap.backend.maildir.cache import ContentCache
 from pymap.backend.maildir.disk import on_disk
 from pymap.backend.maildir.layout import MaildirPlusPlus
+from pymap.backend.maildir.mailbox import MaildirMailbox
 from pymap.backend.maildir.store import MaildirMailboxSet
 from pymap.exceptions import TemporaryFailure
 from pymap.executor import run_blocking
@@ -106,6 +107,49 @@ async def test_queued_call_runs_though_its_caller_was_cancelled() -> None:
     gate.set()
     assert all(await asyncio.gather(*busy))
     assert await run_blocking(ran.wait, 5)
+
+
+async def test_run_to_end_holds_a_cancelled_caller_until_the_call_ends(
+        ) -> None:
+    gate = threading.Event()
+    started = threading.Event()
+
+    def work() -> int:
+        started.set()
+        gate.wait(5)
+        return 1
+
+    task = asyncio.create_task(executor.run_to_end(work))
+    assert await run_blocking(started.wait, 5)
+    task.cancel()
+    await asyncio.sleep(0.02)
+    task.cancel()  # a second cancellation does not end the wait either
+    await asyncio.sleep(0.02)
+    assert not task.done()
+    gate.set()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert await executor.run_to_end(work) == 1
+
+
+async def test_a_cancelled_maildir_step_keeps_its_lock_until_it_ends(
+        tmp_path: Path) -> None:
+    mailboxes = await MaildirMailboxSet.open(
+        MaildirPlusPlus(tmp_path / 'mail'), ContentCache(), fsync=False)
+    inbox = await mailboxes.get_mailbox('INBOX')
+    assert isinstance(inbox, MaildirMailbox)
+    gate = threading.Event()
+    started = threading.Event()
+    task = asyncio.create_task(inbox._run(lambda: (started.set(),
+                                                   gate.wait(5))))
+    assert await run_blocking(started.wait, 5)
+    task.cancel()
+    await asyncio.sleep(0.02)
+    assert inbox.lock.locked()
+    gate.set()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert not inbox.lock.locked()
 
 
 async def test_stop_iteration_does_not_leak_into_the_coroutine() -> None:
