@@ -1,9 +1,10 @@
 """The :class:`~pymap.interfaces.storage.Mailbox` of the maildir backend.
 
 Each method runs the blocking :class:`~.index.MaildirFolder` code through
-:func:`pymap.executor.run_blocking` while holding the mailbox's lock, so the
-event loop never waits on the disk and the methods are atomic with respect
-to each other in this process; the uidlist dot-lock makes them atomic with
+:func:`pymap.executor.run_to_end` while holding the mailbox's lock (a
+cancelled method keeps it until that code ends), so the event loop never
+waits on the disk and the methods are atomic with respect to each other in
+this process; the uidlist dot-lock makes them atomic with
 respect to other processes (other pymap servers, Dovecot).
 
 A command costs one executor call where it can: the folder code of each
