@@ -154,9 +154,7 @@ async def run_blocking(fn: Callable[_P, _T], /, *args: _P.args,
     (before or after it started), so *fn* must leave its data consistent
     on its own.
     """
-    loop = asyncio.get_running_loop()
-    future: asyncio.Future[_T] = loop.create_future()
-    _workers.submit(_Call(loop, future, lambda: fn(*args, **kwargs)))
+    future, _ = _submit(lambda: fn(*args, **kwargs))
     return await future
 
 
@@ -166,12 +164,17 @@ async def run_to_end(fn: Callable[_P, _T], /, *args: _P.args,
     with a lock: a cancelled caller waits for the call to end before its
     cancellation goes on (and releases the lock), so that the next holder
     never runs beside it."""
-    loop = asyncio.get_running_loop()
-    future: asyncio.Future[_T] = loop.create_future()
-    call = _Call(loop, future, lambda: fn(*args, **kwargs))
-    _workers.submit(call)
+    future, call = _submit(lambda: fn(*args, **kwargs))
     try:
         return await future
     except asyncio.CancelledError:
         await call.ended()
         raise
+
+
+def _submit(fn: Callable[[], _T]) -> tuple[asyncio.Future[_T], _Call]:
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[_T] = loop.create_future()
+    call = _Call(loop, future, fn)
+    _workers.submit(call)
+    return future, call
