@@ -3,6 +3,16 @@
 
 -- How many changes a mailbox's log keeps for incremental snapshots.
 local LOG_LENGTH = 1000
+-- How far the log may grow past LOG_LENGTH before it is trimmed back: one
+-- LTRIM per this many changes instead of one per change.
+local LOG_SLACK = 100
+
+-- An integer as a decimal string. Lua's own conversion, and redis.call's
+-- of a number argument, print numbers as floating point through the C
+-- library, which costs Redis 0.1 to 0.2 µs each; '%d' does not.
+local function decimal(number)
+  return string.format('%d', number)
+end
 
 -- Announces to every pymap process "<namespace> <what>": a MODSEQ (the
 -- mailbox changed), "recent:<mark>" (its \Recent mark rose) or "deleted"
@@ -19,14 +29,15 @@ local recorded = {}
 -- Logs one change of a mailbox whose MODSEQ the caller raised to modseq:
 -- the touched UIDs become the entry of the new MODSEQ (so entry i of the
 -- log is always MODSEQ modseq - LLEN + i), and the new MODSEQ is
--- announced. stored, if given, holds the flags the caller stored for
--- each touched UID.
+-- announced. uids are decimal strings (see decimal). stored, if given,
+-- holds the flags the caller stored for each touched UID.
 local function log_change(log, namespace, channel, uids, modseq, stored)
-  if redis.call('RPUSH', log, table.concat(uids, ' ')) > LOG_LENGTH then
+  if redis.call('RPUSH', log, table.concat(uids, ' '))
+      > LOG_LENGTH + LOG_SLACK then
     redis.call('LTRIM', log, -LOG_LENGTH, -1)
   end
   recorded[log] = {modseq, uids, stored}
-  announce(channel, namespace, modseq)
+  announce(channel, namespace, decimal(modseq))
 end
 
 -- Records one change of a mailbox: raises its MODSEQ by one and logs it.

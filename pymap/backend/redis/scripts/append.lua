@@ -45,15 +45,17 @@ for i = 0, count - 1 do
   else
     redis.call('DEL', staged(i))
   end
-  redis.call('HSET', KEYS[3], uid,
+  local text = decimal(uid)
+  redis.call('HSET', KEYS[3], text,
              digest .. ' ' .. ARGV[at + 1] .. ' ' .. ARGV[at + 2])
-  redis.call('HSET', KEYS[2], uid, ARGV[at + 3])
-  uids[#uids + 1] = uid
-  stored[tostring(uid)] = ARGV[at + 3]
+  redis.call('HSET', KEYS[2], text, ARGV[at + 3])
+  uids[#uids + 1] = text
+  stored[text] = ARGV[at + 3]
   uid = uid + 1
 end
 local modseq = tonumber(head[3]) + 1
-local counters, held = {'uidnext', uid, 'modseq', modseq}, false
+local counters, held = {'uidnext', decimal(uid), 'modseq',
+                        decimal(modseq)}, false
 if ARGV[4] == '1' and #uids > 0 then
   held = tonumber(head[4])
   counters[5], counters[6] = 'recent', uids[#uids]

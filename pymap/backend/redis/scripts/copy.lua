@@ -19,8 +19,9 @@ for i = 9, #ARGV do
   if record then
     local flags = redis.call('HGET', KEYS[2], uid)
     local new = redis.call('HINCRBY', KEYS[5], 'uidnext', 1) - 1
-    redis.call('HSET', KEYS[7], new, record)
-    redis.call('HSET', KEYS[6], new, flags)
+    local text = decimal(new)
+    redis.call('HSET', KEYS[7], text, record)
+    redis.call('HSET', KEYS[6], text, flags)
     if move then
       redis.call('HDEL', KEYS[3], uid)
       redis.call('HDEL', KEYS[2], uid)
@@ -28,7 +29,7 @@ for i = 9, #ARGV do
     else
       redis.call('HINCRBY', KEYS[9], digest_of(record), 1)
     end
-    added[#added + 1] = new
+    added[#added + 1] = text
     result[#result + 1] = tonumber(uid)
     result[#result + 1] = new
   end

@@ -15,7 +15,7 @@ for i = 6, #ARGV do
     redis.call('HDEL', KEYS[3], ARGV[i])
     redis.call('HDEL', KEYS[2], ARGV[i])
     release(KEYS[5], ARGV[2], digest_of(record))
-    removed[#removed + 1] = tonumber(ARGV[i])
+    removed[#removed + 1] = ARGV[i]
   end
 end
 if #removed > 0 then
