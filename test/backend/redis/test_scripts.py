@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
+import redis.asyncio
 
 from pymap.backend.redis import RedisBackend
 from pymap.backend.redis.errors import translated
@@ -281,6 +282,30 @@ async def test_snapshot_reply_kinds(backend: RedisBackend,
     assert 1000 <= length <= 1100
     assert await kind(modseq - length, validity) == b'delta'
     assert await kind(modseq - length - 1, validity) == b'full'
+
+
+async def test_large_modseqs_are_announced_as_digits(
+        redis_server: RedisServer, backend: RedisBackend,
+        mailboxes: RedisMailboxSet) -> None:
+    """A MODSEQ (RFC 7162 allows 63 bits) goes out as its digits: Lua's
+    own conversion of a number to text printed 10^15 as "1e+15", which
+    no process read as a MODSEQ."""
+    inbox = await mailboxes.get_mailbox('INBOX')
+    assert isinstance(inbox, RedisMailbox)
+    await inbox.append([message()])
+    await backend.client.hset(inbox._keys.meta, 'modseq', 10 ** 15)
+    listener = redis.asyncio.Redis.from_url(redis_server.url)
+    try:
+        async with listener.pubsub() as pubsub:
+            await pubsub.subscribe(backend.keys.channel)
+            await inbox.update_flags([1], frozenset([b'\\Seen']), 'add')
+            heard = [await pubsub.get_message(timeout=5.0)
+                     for _ in range(2)]
+    finally:
+        await listener.aclose()
+    assert heard[-1] is not None
+    assert heard[-1]['data'] == \
+        f'{inbox.namespace} {10 ** 15 + 1}'.encode()
 
 
 async def command_calls(backend: RedisBackend, name: str) -> int:
