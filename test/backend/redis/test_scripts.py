@@ -298,14 +298,15 @@ async def test_large_modseqs_are_announced_as_digits(
     try:
         async with listener.pubsub() as pubsub:
             await pubsub.subscribe(backend.keys.channel)
+            confirmed = await pubsub.get_message(timeout=5.0)
+            assert confirmed is not None
+            assert confirmed['type'] == 'subscribe'
             await inbox.update_flags([1], frozenset([b'\\Seen']), 'add')
-            heard = [await pubsub.get_message(timeout=5.0)
-                     for _ in range(2)]
+            heard = await pubsub.get_message(timeout=5.0)
     finally:
         await listener.aclose()
-    assert heard[-1] is not None
-    assert heard[-1]['data'] == \
-        f'{inbox.namespace} {10 ** 15 + 1}'.encode()
+    assert heard is not None
+    assert heard['data'] == f'{inbox.namespace} {10 ** 15 + 1}'.encode()
 
 
 async def command_calls(backend: RedisBackend, name: str) -> int:
