@@ -35,7 +35,7 @@ from .errors import UNAVAILABLE, guarded, stop_if_cancelled, translated
 from .keys import MailboxKeys
 from .scripts import Arg, Script
 from .snapshotcache import Reading
-from .snapshots import Described, parse_flags, render_flags
+from .snapshots import Head, parse_flags, render_flags
 
 __all__ = ['RedisMailbox']
 
@@ -123,13 +123,12 @@ class RedisMailbox:
             raise MailboxNotFound()
         return reply
 
-    def _changed(self, reading: Reading,
-                 description: list[Any]) -> Described:
+    def _changed(self, reading: Reading, description: list[Any]) -> Head:
         """Caches the state a change script answered with and wakes this
-        process's waiters; returns the state."""
-        state = reading.done(description)
-        self._context.notifier.changed_here(self.namespace, state.modseq)
-        return state
+        process's waiters; returns the state's head."""
+        head = reading.changed(description)
+        self._context.notifier.changed_here(self.namespace, head.modseq)
+        return head
 
     async def snapshot(self) -> MailboxSnapshot:
         """The cached snapshot when the cache vouches for it, else one
@@ -156,17 +155,21 @@ class RedisMailbox:
 
     async def _change(self, script: Script, keys: list[str],
                       head: list[Arg], tail: Sequence[Arg],
-                      staged: Sequence[tuple[str, bytes]] = ()
-                      ) -> tuple[Any, Described]:
+                      staged: Sequence[tuple[str, bytes]] = (),
+                      cached_only: bool = False) -> tuple[Any, Head]:
         """Runs a change script of this mailbox, with the MODSEQ and
         UIDVALIDITY of the cached snapshot between the arguments *head*
         and *tail* (and the *staged* values stored first); caches the
-        state it answers with and returns it after the rest of its
-        reply."""
+        state it answers with and returns its head after the rest of its
+        reply. With *cached_only*, a mailbox with no cached snapshot is
+        not described (see
+        :attr:`~.snapshotcache.Reading.relative_to_cached`)."""
         with self._context.snapshots.reading(self.namespace) as reading:
+            relative_to = reading.relative_to_cached if cached_only \
+                else reading.relative_to
             result, description = self._found(await script(
-                self._context.client, keys,
-                [*head, *reading.relative_to, *tail], staged))
+                self._context.client, keys, [*head, *relative_to, *tail],
+                staged))
             return result, self._changed(reading, description)
 
     @guarded
@@ -187,7 +190,7 @@ class RedisMailbox:
             self._context.scripts.append, [*keys.all, keys.user.refs],
             [self._context.keys.channel, keys.user.base, self.namespace,
              int(claims.awaited(self.namespace))],
-            payload, staged)
+            payload, staged, cached_only=True)
         new_uids = AssignedUids(map(int, uids), state.uid_validity)
         if held_from is not None:
             claims.hold(self.namespace, int(held_from), new_uids[-1])
@@ -209,7 +212,7 @@ class RedisMailbox:
                 [*self._keys.all, *target._keys.all, self._keys.user.refs],
                 [self._context.keys.channel, self.namespace,
                  target.namespace, int(move), *source.relative_to,
-                 *destination.relative_to, *uids])
+                 *destination.relative_to_cached, *uids])
             pairs, source_state, target_state = self._found(reply)
             self._changed(source, source_state)
             validity = target._changed(destination,

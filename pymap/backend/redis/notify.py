@@ -194,7 +194,9 @@ class Notifier:
         process's own is often announced before its script's answer
         arrives, and waiters woken then would find the cached snapshot
         behind and each read the state from Redis, rather than wait for
-        the answer already on its way."""
+        the answer already on its way. A mailbox that no one here waits
+        on needs only the cache's note: a waiter that comes later reads
+        a state that note distrusts."""
         if type(reply) is not list or reply[0] != _MESSAGE:
             return False
         namespace, _, what = reply[2].decode('utf-8', 'replace') \
@@ -202,6 +204,7 @@ class Notifier:
         if what == NAMES:
             self._names.changed(namespace)
         elif self._snapshots.announced(namespace, what) \
+                and namespace in self._events \
                 and not self._snapshots.after_readings(
                     namespace, lambda: self._heard(namespace, what)):
             self._heard(namespace, what)

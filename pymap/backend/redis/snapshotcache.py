@@ -35,7 +35,7 @@ from typing import Any, NamedTuple
 
 from pymap.interfaces.storage import MailboxSnapshot
 
-from .snapshots import Described, described
+from .snapshots import HEAD_ONLY, Described, Head, described, head_only
 
 __all__ = ['Reading', 'SnapshotCache']
 
@@ -59,7 +59,7 @@ class _Known:
     modseq: int = -1
     recent: int = -1
 
-    def learn(self, state: Described) -> None:
+    def learn(self, state: Described | Head) -> None:
         self.modseq = max(self.modseq, state.modseq)
         self.recent = max(self.recent, state.recent_uid)
 
@@ -109,12 +109,33 @@ class Reading:
         return [-1, -1] if cached is None \
             else [cached.modseq, cached.uid_validity]
 
+    @property
+    def relative_to_cached(self) -> list[int | str]:
+        """:attr:`relative_to` for a change whose caller needs no
+        snapshot (an APPEND, a COPY's target): with no state cached, the
+        script describes the head alone and nothing is cached, so that
+        changes to a mailbox no session here reads cost no description,
+        however many messages it holds."""
+        cached = self._cached
+        return [HEAD_ONLY, -1] if cached is None \
+            else [cached.modseq, cached.uid_validity]
+
     def done(self, reply: list[Any]) -> Described:
         """The state a description (_lib.lua ``describe``) gives, now
         cached; its snapshot is built when first asked for."""
         state = described(reply, self._cached)
         self._cache.put(self._namespace, state, self._epoch, self._since)
         return state
+
+    def changed(self, reply: list[Any]) -> Head:
+        """The head of the description a change script answered with,
+        its state cached as by :meth:`done` unless it is the head alone
+        (see :attr:`relative_to_cached`)."""
+        head = head_only(reply)
+        if head is None:
+            return self.done(reply).head
+        self._cache.learned_head(self._namespace, head)
+        return head
 
 
 class SnapshotCache:
@@ -210,9 +231,9 @@ class SnapshotCache:
         entry = self._entries.get(namespace)
         if entry is not None and entry.state.recent_uid < mark \
                 < entry.state.next_uid:
-            head = entry.state.head
+            head = entry.state.head._replace(recent_uid=mark)
             self._entries[namespace] = entry._replace(
-                state=entry.state.then((*head[:3], mark), None))
+                state=entry.state.then(head, None))
 
     def gone(self, prefix: str) -> None:
         """The mailboxes whose namespaces start with *prefix* (one
@@ -250,6 +271,12 @@ class SnapshotCache:
         elif what == _DELETED and namespace:
             self.gone(namespace)
         return True
+
+    def learned_head(self, namespace: str, head: Head) -> None:
+        """A change of this process left the mailbox with *head*."""
+        known = self._known.get(namespace)
+        if known is not None:
+            known.learn(head)
 
     def learned(self, namespace: str, modseq: int) -> None:
         """The mailbox reached *modseq*, by announcement or by a read."""

@@ -11,18 +11,23 @@ grown from the deltas this process read, so that a session whose view is a
 few snapshots behind compares only the touched messages. The process keeps
 a description as a :class:`Described` state, whose snapshot is built only
 when first asked for.
+
+A change script asked for the head alone (:data:`HEAD_ONLY`) describes
+nothing else: its caller holds no state of the mailbox to apply a
+description to, and needs none.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from pymap.interfaces.storage import ChangeLog, FlagSet, MailboxSnapshot
 
 from ..flagtable import overlaid
 
-__all__ = ['Described', 'described', 'parse_flags', 'render_flags']
+__all__ = ['HEAD_ONLY', 'Described', 'Head', 'described', 'head_only',
+           'parse_flags', 'render_flags']
 
 _NO_FLAGS: FlagSet = frozenset()
 #: One delta of a description: its MODSEQ, the touched UIDs and their
@@ -30,6 +35,19 @@ _NO_FLAGS: FlagSet = frozenset()
 _Delta = tuple[int, Sequence[bytes], Sequence[bytes | None]]
 #: The most descriptions a :class:`Described` state waits to apply.
 MAX_DEFERRED = 64
+#: Given as the known MODSEQ, asks ``describe`` (``_lib.lua``) for the
+#: head alone; also the kind of such a reply.
+HEAD_ONLY = 'head'
+_HEAD_ONLY = HEAD_ONLY.encode('ascii')
+
+
+class Head(NamedTuple):
+    """What every description starts with: the mailbox's counters."""
+
+    uid_validity: int
+    next_uid: int
+    modseq: int
+    recent_uid: int
 
 
 def render_flags(flags: FlagSet) -> bytes:
@@ -46,7 +64,7 @@ def parse_flags(stored: bytes, interned: dict[bytes, FlagSet]) -> FlagSet:
     return flags
 
 
-def _full(head: tuple[int, int, int, int],
+def _full(head: Head,
           pairs: Sequence[bytes]) -> MailboxSnapshot:
     interned: dict[bytes, FlagSet] = {}
     flags = {int(pairs[i]): parse_flags(pairs[i + 1], interned)
@@ -55,7 +73,7 @@ def _full(head: tuple[int, int, int, int],
                            head[3], ChangeLog(head[2]))
 
 
-def _applied(old: MailboxSnapshot, head: tuple[int, int, int, int],
+def _applied(old: MailboxSnapshot, head: Head,
              deltas: Sequence[_Delta]) -> MailboxSnapshot:
     """The cached snapshot with the deltas described since applied in
     order, its flags laid over rather than copied
@@ -97,9 +115,15 @@ def _uids(old: MailboxSnapshot, changed: Mapping[int, FlagSet],
     return sorted([*kept, *added])
 
 
-def _head(reply: list[Any]) -> tuple[int, int, int, int]:
+def _head(reply: list[Any]) -> Head:
     validity, next_uid, modseq, recent = reply[0]
-    return int(validity), int(next_uid), int(modseq), int(recent)
+    return Head(int(validity), int(next_uid), int(modseq), int(recent))
+
+
+def head_only(reply: list[Any]) -> Head | None:
+    """The head of a description that holds nothing else
+    (:data:`HEAD_ONLY`), else None."""
+    return _head(reply) if reply[1] == _HEAD_ONLY else None
 
 
 class Described:
@@ -114,8 +138,7 @@ class Described:
     __slots__ = ('_built', '_delta', '_depth', '_previous', 'modseq',
                  'next_uid', 'recent_uid', 'size', 'uid_validity')
 
-    def __init__(self, head: tuple[int, int, int, int],
-                 built: MailboxSnapshot | None,
+    def __init__(self, head: Head, built: MailboxSnapshot | None,
                  previous: Described | None = None,
                  delta: _Delta | None = None) -> None:
         self.uid_validity, self.next_uid, self.modseq, self.recent_uid = \
@@ -136,16 +159,15 @@ class Described:
     @classmethod
     def of(cls, snapshot: MailboxSnapshot) -> Described:
         """A state built already."""
-        return cls((snapshot.uid_validity, snapshot.next_uid,
-                    snapshot.modseq, snapshot.recent_uid), snapshot)
+        return cls(Head(snapshot.uid_validity, snapshot.next_uid,
+                        snapshot.modseq, snapshot.recent_uid), snapshot)
 
     @property
-    def head(self) -> tuple[int, int, int, int]:
-        return (self.uid_validity, self.next_uid, self.modseq,
-                self.recent_uid)
+    def head(self) -> Head:
+        return Head(self.uid_validity, self.next_uid, self.modseq,
+                    self.recent_uid)
 
-    def then(self, head: tuple[int, int, int, int],
-             delta: _Delta | None) -> Described:
+    def then(self, head: Head, delta: _Delta | None) -> Described:
         """The state after this one, with *head* and the changes of
         *delta* (none: only the head moved)."""
         state = Described(head, None, self, delta)

@@ -266,6 +266,8 @@ async def test_snapshot_reply_kinds(backend: RedisBackend,
 
     validity = (await inbox.snapshot()).uid_validity
     assert await kind(-1, -1) == b'full'
+    head_only = await snapshot(backend.client, keys, ['head', -1])
+    assert head_only == [[b'%d' % validity, b'3', b'1', b'0'], b'head']
     assert await kind(1, validity) == b'same'
     assert await kind(1, validity + 1) == b'full'
     await inbox.expunge([1])

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from pymap.backend.redis.mailbox import RedisMailbox
 from pymap.backend.redis.snapshotcache import SnapshotCache
 from pymap.exceptions import MailboxNotFound
 
@@ -217,6 +218,39 @@ async def test_change_replies_update_the_cache(
     assert (await other.snapshot()).uids == [1, 2]
     assert trips['snapshot'] == 0
     assert same_state(current, await truth())
+
+
+async def test_appends_to_an_uncached_mailbox_cache_nothing(
+        pair: Pair, truth: Truth, trips: Trips) -> None:
+    """An APPEND or a COPY into a mailbox that no session of the process
+    has read is answered with the mailbox's counters alone: nothing is
+    cached, so no snapshot is built for it, and the first read of the
+    mailbox reads it whole."""
+    mailboxes = await pair[0].users.mailboxes('john')
+    await mailboxes.create_mailbox('Other')
+    mailbox = await mailboxes.get_mailbox('INBOX')
+    other = await mailboxes.get_mailbox('Other')
+    assert isinstance(mailbox, RedisMailbox)
+    assert isinstance(other, RedisMailbox)
+    cache = pair[0].context.snapshots
+    await mailbox.append([message(1), message(2)])
+    assert await mailbox.append([message(3)]) == [3]
+    assert cache.fresh(mailbox.namespace) is None
+    trips.clear()
+    current = await mailbox.snapshot()
+    assert trips['snapshot'] == 1
+    assert same_state(current, await truth())
+    # The source of a COPY is described as before (a session has it
+    # selected), its target only when cached.
+    assert await mailbox.copy_to([1, 3], other, move=False) == [(1, 1),
+                                                              (3, 2)]
+    assert cache.fresh(other.namespace) is None
+    assert (await other.snapshot()).uids == [1, 2]
+    # Once cached, an APPEND brings the cached state up to date.
+    trips.clear()
+    assert await mailbox.append([message(4)]) == [4]
+    assert (await mailbox.snapshot()).uids == [1, 2, 3, 4]
+    assert trips == {'append': 1}
 
 
 async def test_recent_claimed_by_another_process_is_read(

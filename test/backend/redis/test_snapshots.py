@@ -171,6 +171,19 @@ async def test_own_change_wakes_its_waiters_once(pair: Pair) -> None:
     assert changed.is_set()
 
 
+async def test_a_change_heard_while_no_one_waits_reaches_later_waiters(
+        pair: Pair) -> None:
+    """An announcement for a mailbox no one here waits on leaves only
+    the cache's note: a waiter that comes later with the MODSEQ from
+    before the change returns at once."""
+    inbox, other = await inboxes(pair)
+    modseq = (await inbox.snapshot()).modseq
+    await other.append([message(1)])
+    await heard(pair[0])
+    assert inbox.namespace not in pair[0].context.notifier._events
+    await asyncio.wait_for(inbox.wait_for_change(modseq, 10.0), 2.0)
+
+
 async def test_waiters_share_one_event_that_goes_with_the_last(
         pair: Pair) -> None:
     notifier = pair[0].context.notifier

@@ -75,6 +75,8 @@ end
 --   {uidvalidity, uidnext, modseq, recent}, 'same'
 --   {...}, 'delta', touched UIDs, their flags (nil: expunged)
 --   {...}, 'full', UID, flags, UID, flags, ...
+--   {...}, 'head' when the known MODSEQ is 'head': the caller holds no
+--   state to bring up to date and wants the counters alone
 -- head, if given, is the mailbox's {uidvalidity, uidnext, modseq, recent}
 -- as the caller left them, which then need not be read.
 local function describe(meta, flags, log, known_modseq, known_validity,
@@ -83,6 +85,9 @@ local function describe(meta, flags, log, known_modseq, known_validity,
                             'modseq', 'recent')
   if not head[1] then
     return false
+  end
+  if known_modseq == 'head' then
+    return {head, 'head'}
   end
   local modseq = tonumber(head[3])
   local known = tonumber(known_modseq)
