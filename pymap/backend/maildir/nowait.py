@@ -48,6 +48,8 @@ class _OpenHow(ctypes.Structure):
 _HOW = ctypes.pointer(_OpenHow(os.O_RDONLY | os.O_CLOEXEC | os.O_NOCTTY,
                                0, _RESOLVE_CACHED))
 _HOW_SIZE = ctypes.c_size_t(ctypes.sizeof(_OpenHow))
+_FS_ENCODING = sys.getfilesystemencoding()
+_FS_ERRORS = sys.getfilesystemencodeerrors()
 
 
 def _load_openat2() -> Callable[..., int] | None:
@@ -55,15 +57,22 @@ def _load_openat2() -> Callable[..., int] | None:
     ``RESOLVE_CACHED`` works here, tried on the root directory (always
     cached). ``EAGAIN`` still shows that the kernel understood; ``ENOSYS``
     (no ``openat2``), ``EINVAL`` (no ``RESOLVE_CACHED``), ``E2BIG`` or
-    anything else mean it never will."""
+    anything else mean it never will.
+
+    The one returned keeps the GIL while it runs: an open that may not
+    wait for a disk is over sooner than a hand-over of the GIL would be.
+    """
     if sys.platform != 'linux' or not hasattr(os, 'RWF_NOWAIT'):
         return None
-    syscall = ctypes.CDLL(None, use_errno=True).syscall
+    probe = ctypes.CDLL(None, use_errno=True).syscall
+    probe.restype = ctypes.c_long
+    fd = probe(_SYS_OPENAT2, _AT_FDCWD, b'/', _HOW, _HOW_SIZE)
+    if fd >= 0:
+        os.close(fd)
+    elif ctypes.get_errno() != errno.EAGAIN:
+        return None
+    syscall = ctypes.PyDLL(None).syscall
     syscall.restype = ctypes.c_long
-    fd = syscall(_SYS_OPENAT2, _AT_FDCWD, b'/', _HOW, _HOW_SIZE)
-    if fd < 0:
-        return syscall if ctypes.get_errno() == errno.EAGAIN else None
-    os.close(fd)
     return syscall
 
 
@@ -81,7 +90,7 @@ def read_cached(path: str, size: int) -> bytes | None:
     if openat2 is None:
         return None
     try:
-        name = os.fsencode(path)
+        name = path.encode(_FS_ENCODING, _FS_ERRORS)  # as os.fsencode
     except ValueError:  # not encodable in the file system's encoding
         return None
     if b'\0' in name:  # C would read a shorter name
