@@ -28,7 +28,7 @@ from __future__ import annotations
 import sys
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, NamedTuple
@@ -110,15 +110,15 @@ class Reading:
             else [cached.modseq, cached.uid_validity]
 
     @property
-    def relative_to_cached(self) -> list[int | str]:
+    def relative_to_cached(self) -> Sequence[int | str]:
         """:attr:`relative_to` for a change whose caller needs no
         snapshot (an APPEND, a COPY's target): with no state cached, the
         script describes the head alone and nothing is cached, so that
         changes to a mailbox no session here reads cost no description,
         however many messages it holds."""
-        cached = self._cached
-        return [HEAD_ONLY, -1] if cached is None \
-            else [cached.modseq, cached.uid_validity]
+        if self._cached is None:
+            return [HEAD_ONLY, -1]
+        return self.relative_to
 
     def done(self, reply: list[Any]) -> Described:
         """The state a description (_lib.lua ``describe``) gives, now
