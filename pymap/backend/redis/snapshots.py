@@ -135,12 +135,14 @@ class Described:
     APPENDs to a mailbox that no session of the process watches thus
     copies its UIDs and flags once, not once per APPEND."""
 
-    __slots__ = ('_built', '_delta', '_depth', '_previous', 'modseq',
-                 'next_uid', 'recent_uid', 'size', 'uid_validity')
+    __slots__ = ('_built', '_delta', '_depth', '_previous', 'head',
+                 'modseq', 'next_uid', 'recent_uid', 'size', 'uid_validity')
 
     def __init__(self, head: Head, built: MailboxSnapshot | None,
                  previous: Described | None = None,
                  delta: _Delta | None = None) -> None:
+        #: The counters, as the description gave them.
+        self.head = head
         self.uid_validity, self.next_uid, self.modseq, self.recent_uid = \
             head
         self._built = built
@@ -161,11 +163,6 @@ class Described:
         """A state built already."""
         return cls(Head(snapshot.uid_validity, snapshot.next_uid,
                         snapshot.modseq, snapshot.recent_uid), snapshot)
-
-    @property
-    def head(self) -> Head:
-        return Head(self.uid_validity, self.next_uid, self.modseq,
-                    self.recent_uid)
 
     def then(self, head: Head, delta: _Delta | None) -> Described:
         """The state after this one, with *head* and the changes of
