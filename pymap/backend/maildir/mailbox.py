@@ -61,8 +61,6 @@ __all__ = ['POLL_INTERVAL', 'MaildirMailbox']
 POLL_INTERVAL = 0.5
 #: Messages whose sizes and dates are fetched per executor call.
 _CHUNK = 1024
-#: The largest message file read on the event loop (from memory).
-_INLINE_SIZE = 256 * 1024
 
 _P = ParamSpec('_P')
 _T = TypeVar('_T')
@@ -303,9 +301,10 @@ def _read_cached(folder: MaildirFolder,
                  record: Record) -> StoredMessage | None:
     """Reads a message on the event loop when the kernel has its path
     and content in memory (:func:`.nowait.read_cached`), and the message
-    is small enough to make canonical there; else ``None``."""
+    is small enough to make canonical there (:data:`.nowait.MAX_SIZE`);
+    else ``None``."""
     size = base_sizes(record.base)[0]
-    if record.meta is None or size is None or size > _INLINE_SIZE:
+    if record.meta is None or size is None:
         return None
     data = read_cached(folder.file_of(record), size)
     if data is None:

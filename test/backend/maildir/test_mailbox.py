@@ -15,11 +15,11 @@ import pytest
 
 from pymap.backend.command_end import command_end
 from pymap.backend.maildir import mailbox as mailbox_module
+from pymap.backend.maildir import nowait
 from pymap.backend.maildir.cache import ContentCache
 from pymap.backend.maildir.changefeed import AVAILABLE, ChangeFeed
 from pymap.backend.maildir.keywords import KeywordLimit
 from pymap.backend.maildir.layout import MaildirPlusPlus
-from pymap.backend.maildir.nowait import AVAILABLE as NOWAIT
 from pymap.backend.maildir.store import MaildirMailboxSet
 from pymap.backend.maildir.uidlist import read_uidlist
 from pymap.exceptions import MailboxNotFound, NotAllowed, NotSupported
@@ -30,7 +30,7 @@ DATE = datetime(2022, 2, 2, 2, 2, 2, tzinfo=UTC)
 
 needs_inotify = pytest.mark.skipif(not AVAILABLE, reason='needs inotify')
 needs_nowait = pytest.mark.skipif(
-    not NOWAIT, reason='needs Linux 5.12+ (openat2 RESOLVE_CACHED)')
+    not nowait.AVAILABLE, reason='needs Linux 5.12+ (openat2 RESOLVE_CACHED)')
 
 _T = TypeVar('_T')
 
@@ -125,7 +125,7 @@ async def test_message_files_are_read_on_the_loop_when_they_can_be(
         monkeypatch: pytest.MonkeyPatch, inline_size: int | None,
         calls: list[str]) -> None:
     if inline_size is not None:
-        monkeypatch.setattr(mailbox_module, '_INLINE_SIZE', inline_size)
+        monkeypatch.setattr(nowait, 'MAX_SIZE', inline_size)
     inbox = await mailboxes.get_mailbox('INBOX')
     await inbox.append([_message(b'Subject: a\r\n\r\nbody\r\n')])
     await inbox.snapshot()

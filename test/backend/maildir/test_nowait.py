@@ -6,11 +6,12 @@ from __future__ import annotations
 import os
 import re
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from pymap.backend.maildir.nowait import AVAILABLE, read_cached
+from pymap.backend.maildir.nowait import AVAILABLE, MAX_SIZE, read_cached
 
 needs_nowait = pytest.mark.skipif(
     not AVAILABLE, reason='needs Linux 5.12+ (openat2 RESOLVE_CACHED)')
@@ -92,6 +93,44 @@ def test_a_size_beyond_the_file_is_a_miss(tmp_path: Path) -> None:
     path = _written(tmp_path / 'message', b'short')
     assert read_cached(str(path), 6) is None
     assert read_cached(str(path), 5) == b'short'
+
+
+@needs_nowait
+def test_a_file_beyond_max_size_is_a_miss(tmp_path: Path) -> None:
+    data = os.urandom(MAX_SIZE + 1)
+    path = _written(tmp_path / 'message', data)
+    assert read_cached(str(path), len(data)) is None
+    assert read_cached(str(path), MAX_SIZE) == data[:MAX_SIZE]
+
+
+@needs_nowait
+def test_each_read_keeps_its_own_bytes(tmp_path: Path) -> None:
+    first, second = os.urandom(30_000), os.urandom(20_000)
+    read_first = read_cached(str(_written(tmp_path / 'a', first)), 30_000)
+    read_second = read_cached(str(_written(tmp_path / 'b', second)), 20_000)
+    assert (read_first, read_second) == (first, second)
+
+
+@needs_nowait
+def test_threads_reading_at_once_each_get_their_file(
+        tmp_path: Path) -> None:
+    contents = [bytes([index]) * (10_000 + index) for index in range(64)]
+    paths = [str(_written(tmp_path / f'message{index}', data))
+             for index, data in enumerate(contents)]
+
+    order = [index % 64 for index in range(20 * 64)]
+
+    def read_all(offset: int) -> list[bytes | None]:
+        return [read_cached(paths[(index + offset) % 64],
+                            10_000 + (index + offset) % 64)
+                for index in order]
+
+    offsets = range(0, 64, 16)
+    with ThreadPoolExecutor(len(offsets)) as pool:
+        results = list(pool.map(read_all, offsets))
+    for offset, result in zip(offsets, results, strict=True):
+        assert result == [contents[(index + offset) % 64]
+                          for index in order]
 
 
 @needs_nowait
