@@ -1,7 +1,8 @@
 """The untagged FETCH responses of one command (RFC 3501 §7.4.2): each
 message loaded as far as its :class:`~.fetch.FetchPlan` needs, rendered,
-and gathered into sends of about :data:`BATCH_BYTES`. A message whose
-octets reach that size leaves in pieces, its octets uncopied.
+and gathered into sends of about :data:`BATCH_BYTES`. Message octets of
+:data:`APART_BYTES` or more leave as pieces of their own, uncopied: the
+connection's stream sends them beside the response's other bytes.
 
 Messages come one at a time from the backend's iterator and are rendered
 as they come; only full batches are handed on to be sent, so a message
@@ -20,10 +21,13 @@ from pymap.selected import SelectedView
 from .fetch import FetchPlan, Loaded, Needs
 from .summaries import load_summaries
 
-__all__ = ['BATCH_BYTES', 'FetchResponses']
+__all__ = ['APART_BYTES', 'BATCH_BYTES', 'FetchResponses']
 
 #: Untagged responses are sent once they reach about this size.
 BATCH_BYTES = 64 * 1024
+#: Message octets this long or longer are not copied into a batch: one
+#: more piece of a send costs less than the copy (a page of memory).
+APART_BYTES = 4096
 
 
 class FetchResponses:
@@ -102,7 +106,7 @@ class FetchResponses:
         pieces = self._plan.render_pieces(view.seq_of(uid), uid,
                                           view.flags_of(uid), loaded)
         self.count += 1
-        if sum(map(len, pieces)) < BATCH_BYTES:
+        if max(map(len, pieces)) < APART_BYTES:
             full = self._batched(b''.join(pieces))
             return [full] if full else []
         ready = [self.take()] if self._batch else []
@@ -122,7 +126,7 @@ def _apart(pieces: list[bytes]) -> list[bytes]:
     chunks: list[bytes] = []
     small: list[bytes] = []
     for piece in pieces:
-        if len(piece) < BATCH_BYTES:
+        if len(piece) < APART_BYTES:
             small.append(piece)
             continue
         if small:

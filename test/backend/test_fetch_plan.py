@@ -11,7 +11,7 @@ import pytest
 
 from pymap.backend.dict.mailbox import DictMailbox
 from pymap.backend.fetch import FetchPlan, Loaded, Needs
-from pymap.backend.fetch_responses import FetchResponses
+from pymap.backend.fetch_responses import APART_BYTES, FetchResponses
 from pymap.interfaces.storage import MessageMeta, NewMessage, StoredMessage
 from pymap.mime import MessageContent
 from pymap.parsing.commands import FetchCommand
@@ -102,20 +102,35 @@ class _Collected:
         self.chunks.append(data)
 
 
-async def test_message_octets_leave_uncopied() -> None:
-    """A large message's octets leave the FETCH responses as the very
-    bytes the mailbox loaded, beside the response's other bytes."""
+async def _sent_for(message: bytes) -> tuple[list[bytes], bytes, bytes]:
+    """What FETCH responses hand on for one message's ``BODY.PEEK[]``,
+    the response they make, and the octets the mailbox loaded."""
     mailbox = DictMailbox('INBOX')
-    message = b'Subject: big\r\n\r\n' + (b'x' * 76 + b'\r\n') * 50_000
     [uid] = await mailbox.append([NewMessage(message, frozenset(),
                                              datetime.now(UTC))])
     view = SelectedView(await mailbox.snapshot(), 0, readonly=True)
     responses = FetchResponses(plan(b'(UID BODY.PEEK[])'), view)
     sent = _Collected()
     await responses.send(mailbox, [uid], sent)
-    chunks = sent.chunks
-    assert b''.join(chunks) == b'* 1 FETCH (UID %d BODY[] {%d}\r\n%s)\r\n' \
-        % (uid, len(message), message)
     [loaded] = [stored async for stored in mailbox.load([uid], True)]
     assert isinstance(loaded, StoredMessage)
-    assert any(chunk is loaded.content.data for chunk in chunks)
+    response = b'* 1 FETCH (UID %d BODY[] {%d}\r\n%s)\r\n' \
+        % (uid, len(message), message)
+    return sent.chunks, response, loaded.content.data
+
+
+@pytest.mark.parametrize('lines', [50_000, 60], ids=['large', 'a-page'])
+async def test_message_octets_leave_uncopied(lines: int) -> None:
+    """Message octets of a page or more leave the FETCH responses as the
+    very bytes the mailbox loaded, beside the response's other bytes."""
+    message = b'Subject: big\r\n\r\n' + (b'x' * 76 + b'\r\n') * lines
+    assert len(message) >= APART_BYTES
+    chunks, response, octets = await _sent_for(message)
+    assert b''.join(chunks) == response
+    assert any(chunk is octets for chunk in chunks)
+
+
+async def test_small_messages_leave_in_one_piece() -> None:
+    message = b'Subject: small\r\n\r\n' + b'x' * (APART_BYTES - 100)
+    chunks, response, _ = await _sent_for(message)
+    assert chunks == [response]
