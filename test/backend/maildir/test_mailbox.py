@@ -26,11 +26,11 @@ from pymap.exceptions import MailboxNotFound, NotAllowed, NotSupported
 from pymap.interfaces.storage import MessageMeta, NewMessage, StoredMessage
 from pymap.mime import MessageContent
 
+from .test_nowait import needs_nowait
+
 DATE = datetime(2022, 2, 2, 2, 2, 2, tzinfo=UTC)
 
 needs_inotify = pytest.mark.skipif(not AVAILABLE, reason='needs inotify')
-needs_nowait = pytest.mark.skipif(
-    not nowait.AVAILABLE, reason='needs Linux 5.12+ (openat2 RESOLVE_CACHED)')
 
 _T = TypeVar('_T')
 
