@@ -1,7 +1,7 @@
 """Runs the yardstick (``../shared/bench/imapbench.py``) against pymap on
 each backend and against the peers that are installed, A B A B, with the
 server pinned to CPU 0 and the client to CPU 1, and writes the medians to
-``doc/performance.md``.
+``doc/performance.md``: throughput, and the server's CPU time per operation.
 
     python bench/run.py [--rounds 2] [--duration 5] [--servers ...]
         [--old-pymap /path/to/venv/bin/pymap] [--redis-url URL]
@@ -36,6 +36,9 @@ from servers import (
 SCENARIOS = ('append', 'fetch-headers', 'fetch-body', 'search-subject',
              'search-body', 'store', 'concurrent', 'idle-fanout',
              'idle-fanout p50')
+#: The scenarios that measure throughput, whose server CPU time per
+#: operation the second table shows.
+THROUGHPUT = SCENARIOS[:7]
 Results = dict[str, dict[str, list[float]]]
 #: The part of doc/performance.md this script writes; the rest is prose.
 BEGIN = '<!-- bench/run.py: begin -->'
@@ -67,10 +70,24 @@ def _measure(server: Server, args: argparse.Namespace) -> dict[str, float]:
             values['idle-fanout p50'] = entry['fanout_p50_ms']
         elif scenario:
             values[scenario] = entry['ops_s']
+            if entry['ops_s'] and 'server_cpu' in entry:
+                values[_cpu_key(scenario)] = _cpu_per_operation(entry)
         if 'rss_peak_kb' in entry:
             values['peak memory'] = max(values.get('peak memory', 0.0),
                                         entry['rss_peak_kb'] / 1024)
     return values
+
+
+def _cpu_key(scenario: str) -> str:
+    return f'{scenario} cpu'
+
+
+def _cpu_per_operation(entry: dict[str, float]) -> float:
+    """µs of CPU time the server's processes spent per operation: the
+    yardstick's ``server_cpu`` (cores busy over the scenario's run) over
+    its throughput. Unlike throughput, it leaves out the client's share of
+    each round trip and the time the server sat waiting for it."""
+    return entry['server_cpu'] / entry['ops_s'] * 1e6
 
 
 def _run_all(args: argparse.Namespace) -> Results:
@@ -92,19 +109,29 @@ def _run_all(args: argparse.Namespace) -> Results:
 
 
 def _table(results: Results) -> str:
+    """Throughput, latency and memory, then the server's CPU time per
+    operation."""
+    return (_rows(results, 'scenario', {row: row for row in
+                                        (*SCENARIOS, 'peak memory')})
+            + '\n\n'
+            + _rows(results, 'server CPU per operation, µs',
+                    {_cpu_key(row): row for row in THROUGHPUT}))
+
+
+def _rows(results: Results, title: str, rows: dict[str, str]) -> str:
+    """A table of the medians of *rows* (result key: row name)."""
     kinds = list(results)
-    rows = [*SCENARIOS, 'peak memory']
-    lines = ['| scenario | ' + ' | '.join(kinds) + ' |',
+    lines = [f'| {title} | ' + ' | '.join(kinds) + ' |',
              '|---|' + '---|' * len(kinds)]
-    for row in rows:
-        if not any(results[kind].get(row) for kind in kinds):
+    for key, name in rows.items():
+        if not any(results[kind].get(key) for kind in kinds):
             continue  # a scenario left out with --scenarios
         cells = []
         for kind in kinds:
-            values = results[kind].get(row)
+            values = results[kind].get(key)
             cells.append(f'{statistics.median(values):,.1f}'
                          if values else 'n/a')
-        lines.append(f'| {row} | ' + ' | '.join(cells) + ' |')
+        lines.append(f'| {name} | ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines)
 
 
@@ -137,6 +164,10 @@ fetch-headers, sessions per second for concurrent); idle-fanout is the p99
 latency in ms of every session's wait for a new message, and idle-fanout
 p50 the median over the deliveries of the last session's wait (deliveries
 per run: {idle_rounds}); peak memory is the server's peak RSS in MiB.
+The second table is the CPU time the server's processes spent per
+operation, in µs (Redis's own is not counted, for either pymap): a
+round trip's time is that plus the client's share and the hand-overs
+between them, so this one moves less from round to round than throughput.
 
 {_table(results)}
 {END}'''
