@@ -163,9 +163,12 @@ service imap-login {{
 def _process(argv: list[str], log: Path,
              env: dict[str, str] | None = None
              ) -> Iterator[subprocess.Popen[bytes]]:
+    # In the log's directory, not the caller's: ``python -m`` puts the
+    # working directory first on the module path, so a checkout's own
+    # ``pymap`` would shadow the build that PYTHONPATH names.
     with log.open('wb') as out:
         proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT,
-                                env=env)
+                                env=env, cwd=log.parent)
     try:
         yield proc
     finally:

@@ -1,6 +1,7 @@
-"""bench/servers.py starts the original pymap from its own venv without
-the PYTHONPATH that may point this checkout's servers at a build of it
-(a compiled copy), which the original cannot import."""
+"""bench/servers.py lets a PYTHONPATH point this pymap's servers at a
+build of it (a compiled copy), wherever the benchmark runs from, and
+starts the original pymap from its own venv without that PYTHONPATH,
+which the original cannot import."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-#: Stands in for the original's ``pymap`` script: records the PYTHONPATH
-#: it was given and listens on the port it is told until it is stopped.
+#: Stands in for a ``pymap`` that is not this checkout's (the original's
+#: script, or a build's ``__main__``): records the PYTHONPATH it was given
+#: and listens on the port it is told until it is stopped.
 _STAND_IN = '''\
     import os, socket, sys
     from pathlib import Path
@@ -51,3 +53,17 @@ def test_original_pymap_starts_without_pythonpath(
                               old_pymap=str(script)):
         seen = (script.parent / 'seen.txt').read_text()
     assert seen == '(none)'
+
+
+def test_pymap_runs_the_build_on_pythonpath(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build = tmp_path / 'compiled-copy' / 'pymap'
+    build.mkdir(parents=True)
+    (build / '__init__.py').write_text('')
+    (build / '__main__.py').write_text(textwrap.dedent(_STAND_IN))
+    monkeypatch.setenv('PYTHONPATH', str(build.parent))
+    monkeypatch.chdir(ROOT)  # whose own pymap must not come first
+    servers = _servers_module(monkeypatch)
+    with servers.start_server('pymap-dict', tmp_path / 'work', None):
+        seen = (build / 'seen.txt').read_text()
+    assert seen == str(build.parent)
