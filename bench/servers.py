@@ -196,6 +196,7 @@ def start_server(kind: str, work: Path, cpu: int | None,
     script, installed in a venv of its own). *options* are extra
     ``pymap`` arguments for the current pymap."""
     port = free_port()
+    work = work.absolute()  # the server runs in it (see _process)
     work.mkdir(parents=True, exist_ok=True)
     env = None
     if kind == 'dovecot':
