@@ -13,8 +13,9 @@ from pymap.mime import MessageContent
 
 from .changefeed import ChangeFeed
 
-__all__ = ['ContentCache']
+__all__ = ['CacheKey', 'ContentCache']
 
+#: A message's maildir path and base name.
 CacheKey = tuple[str, str]
 
 

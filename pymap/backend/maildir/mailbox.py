@@ -45,7 +45,7 @@ from pymap.interfaces.storage import (
 from pymap.mime import MessageContent, MessageSummary
 
 from ..command_end import at_command_end
-from .cache import ContentCache
+from .cache import CacheKey, ContentCache
 from .disk import on_disk
 from .filenames import base_sizes
 from .folder import MaildirFolder, Prepared
@@ -232,16 +232,20 @@ class MaildirMailbox:
 
     async def load(self, uids: Sequence[int], content: bool
                    ) -> AsyncIterator[MessageMeta | StoredMessage]:
-        for start in range(0, len(uids), _CHUNK):
-            chunk = uids[start:start + _CHUNK]
-            if content:
-                for uid in chunk:
-                    message = await self._load_content(uid)
-                    if message is not None:
-                        yield message
-            else:
-                for meta in await self._load_metas(chunk):
+        if not content:
+            for start in range(0, len(uids), _CHUNK):
+                for meta in await self._load_metas(
+                        uids[start:start + _CHUNK]):
                     yield meta
+            return
+        for uid in uids:
+            record = self._folder.records.get(uid)
+            if record is None:
+                continue
+            message = self._in_memory(record) or await self._from_disk(
+                uid, (self._folder.maildir, record.base))
+            if message is not None:
+                yield message
 
     def load_summaries(self, uids: Sequence[int]) -> AsyncIterator[
             tuple[MessageMeta, MessageSummary]]:
@@ -252,17 +256,28 @@ class MaildirMailbox:
     async def _load_metas(self, uids: Sequence[int]) -> list[MessageMeta]:
         return await self._step(self._folder.metas, uids)
 
-    async def _load_content(self, uid: int) -> StoredMessage | None:
-        folder = self._folder
-        record = folder.records.get(uid)
-        if record is None:
+    def _in_memory(self, record: Record) -> StoredMessage | None:
+        """The message of *record* from the content cache, or read on the
+        event loop when the kernel holds it (:mod:`.nowait`); ``None``
+        when it must be read in the executor."""
+        meta = record.meta
+        if meta is None:
             return None
-        key = (folder.maildir, record.base)
+        key = (self._folder.maildir, record.base)
         content = self._cache.get(key)
-        if content is not None and record.meta is not None:
-            return StoredMessage(record.meta, content)
-        loaded = _read_cached(folder, record) \
-            or await self._step(_read, folder, uid)
+        if content is None:
+            data = _read_cached(self._folder, record)
+            if data is None:
+                return None
+            content = MessageContent.parse_sized(data, meta.size)
+            self._cache.put(key, content)
+        return StoredMessage(meta, content)
+
+    async def _from_disk(self, uid: int, key: CacheKey
+                         ) -> StoredMessage | None:
+        """The message read in the executor, with the index refreshed
+        first, and cached under *key*; ``None`` once it is gone."""
+        loaded = await self._step(_read, self._folder, uid)
         if loaded is not None:
             self._cache.put(key, loaded.content)
         return loaded
@@ -297,20 +312,15 @@ def _read(folder: MaildirFolder, uid: int) -> StoredMessage | None:
     return StoredMessage(meta, MessageContent.parse_sized(data, meta.size))
 
 
-def _read_cached(folder: MaildirFolder,
-                 record: Record) -> StoredMessage | None:
-    """Reads a message on the event loop when the kernel has its path
-    and content in memory (:func:`.nowait.read_cached`), and the message
-    is small enough to make canonical there (:data:`.nowait.MAX_SIZE`);
-    else ``None``."""
+def _read_cached(folder: MaildirFolder, record: Record) -> bytes | None:
+    """The message file of *record* when the kernel has its path and
+    content in memory (:func:`.nowait.read_cached`) and it is small enough
+    to make canonical on the event loop (:data:`.nowait.MAX_SIZE`); else
+    ``None``."""
     size = base_sizes(record.base)[0]
-    if record.meta is None or size is None:
+    if size is None:
         return None
-    data = read_cached(folder.file_of(record), size)
-    if data is None:
-        return None
-    return StoredMessage(record.meta,
-                         MessageContent.parse_sized(data, record.meta.size))
+    return read_cached(folder.file_of(record), size)
 
 
 def _discard(prepared: Sequence[Prepared]) -> None:

@@ -111,7 +111,7 @@ def read_cached(path: str, size: int) -> bytes | None:
         name = path.encode(_FS_ENCODING, _FS_ERRORS)  # as os.fsencode
     except ValueError:  # not encodable in the file system's encoding
         return None
-    if b'\0' in name:  # C would read a shorter name
+    if 0 in name:  # a NUL: C would read a shorter name
         return None
     fd = openat2(_SYS_OPENAT2, _AT_FDCWD, name, _HOW, _HOW_SIZE)
     if fd < 0:
