@@ -37,6 +37,11 @@ COMPILED = [
     'pymap/backend/redis/wire.py',
 ]
 
+# pip builds before it installs the dependencies: their types may be
+# missing here (test/test_compiled_modules.py checks the modules so), and
+# the strict checks are the developers' (mypy pymap).
+MYPYC_OPTIONS = ['--config-file=', '--ignore-missing-imports']
+
 
 def _ext_modules() -> list[object]:
     if os.environ.get('PYMAP_MYPYC') != '1':
@@ -48,10 +53,7 @@ def _ext_modules() -> list[object]:
             'PYMAP_MYPYC=1 builds with mypyc: install mypy first and build '
             'without isolation (pip install --no-build-isolation .)') from exc
     paths = [path for pattern in COMPILED for path in sorted(glob(pattern))]
-    # pip builds before it installs the dependencies: their types may be
-    # missing here, and the strict checks are the developers' (mypy pymap).
-    options = ['--config-file=', '--ignore-missing-imports']
-    return list(mypycify(options + paths, group_name='pymap._compiled'))
+    return list(mypycify(MYPYC_OPTIONS + paths, group_name='pymap._compiled'))
 
 
 with open('README.md', encoding='utf-8') as readme:

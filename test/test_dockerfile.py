@@ -44,7 +44,7 @@ def test_hadolint_passes() -> None:
 
 def test_image_shape() -> None:
     found = _instructions()
-    assert found['FROM'] == ['python:3.11-slim']
+    assert found['FROM'] == ['python:3.11 AS build', 'python:3.11-slim']
     user = found['USER'][-1].split(':')[0]
     assert user.isdigit() and int(user) != 0
     assert _exec_form(found['VOLUME'][0]) == ['/var/lib/pymap']
@@ -52,6 +52,18 @@ def test_image_shape() -> None:
     health = found['HEALTHCHECK'][0]
     assert _exec_form(health[health.index('CMD') + 4:]) == \
         ['pymap-admin', 'health']
+
+
+def test_image_installs_the_compiled_build() -> None:
+    """The build stage makes the wheel as README's "The compiled build"
+    says; the image installs only that wheel."""
+    found = _instructions()
+    build, install = found['RUN'][0], found['RUN'][-1]
+    assert 'PYMAP_MYPYC=1 pip wheel' in build
+    assert '--no-build-isolation' in build.split()
+    assert 'PYMAP_MYPYC=1 pip install --no-build-isolation .' in README
+    assert found['COPY'][1] == '--from=build /wheels /wheels'
+    assert 'pymap-*.whl' in install and '[uvloop]' in install
 
 
 def test_default_command_is_a_valid_maildir_command_line() -> None:

@@ -17,7 +17,7 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from inspect import signature
-from typing import Any
+from typing import Any, TypeAlias
 
 from redis.asyncio import ConnectionPool, Redis
 from redis.asyncio.cluster import RedisCluster
@@ -32,7 +32,7 @@ __all__ = ['Arg', 'ConnectionSettings', 'RedisClient', 'as_bytes', 'as_text',
            'call_after', 'connect', 'node_addresses']
 
 #: Either kind of client: both offer the commands the backend uses.
-RedisClient = Redis | RedisCluster
+RedisClient: TypeAlias = Redis | RedisCluster
 #: One argument of a command.
 Arg = str | bytes | int
 

@@ -1,0 +1,30 @@
+"""requirements.txt names the same runtime dependencies as setup.py, so
+that ``pip install -r requirements.txt`` gives what pymap imports."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from packaging.requirements import Requirement
+
+ROOT = Path(__file__).parent.parent
+
+
+def _install_requires() -> set[str]:
+    tree = ast.parse((ROOT / 'setup.py').read_text(encoding='utf-8'))
+    [found] = [ast.literal_eval(keyword.value) for node in ast.walk(tree)
+               if isinstance(node, ast.Call)
+               for keyword in node.keywords
+               if keyword.arg == 'install_requires']
+    return {str(Requirement(item)) for item in found}
+
+
+def _requirements_file() -> set[str]:
+    lines = (ROOT / 'requirements.txt').read_text(encoding='utf-8')
+    return {str(Requirement(line)) for line in lines.splitlines()
+            if line.strip() and not line.startswith('#')}
+
+
+def test_requirements_file_matches_setup() -> None:
+    assert _requirements_file() == _install_requires()
