@@ -37,6 +37,16 @@ COMPILED = [
     'pymap/backend/redis/wire.py',
 ]
 
+# The runtime dependencies; requirements.txt names the same.
+REQUIRES = [
+    'pysasl >= 1.2, < 2',
+    'proxy-protocol >= 0.11',
+    'bcrypt >= 4',
+    'argon2-cffi >= 21.2',
+    'grpclib >= 0.4',
+    'protobuf >= 7.35.1, < 8',
+]
+
 # pip builds before it installs the dependencies: their types may be
 # missing here (test/test_compiled_modules.py checks the modules so), and
 # the strict checks are the developers' (mypy pymap).
@@ -76,14 +86,7 @@ setup(
         'pymap.backend.dict': ['demo/*/*.eml', 'demo/*.txt'],
         'pymap.backend.redis': ['scripts/*.lua'],
     },
-    install_requires=[
-        'pysasl >= 1.2, < 2',
-        'proxy-protocol >= 0.11',
-        'bcrypt >= 4',
-        'argon2-cffi >= 21.2',
-        'grpclib >= 0.4',
-        'protobuf >= 7.35.1, < 8',
-    ],
+    install_requires=REQUIRES,
     extras_require={
         'redis': ['redis >= 5.0.1', 'hiredis >= 2.2.1'],
         'admin': ['grpclib >= 0.4', 'protobuf >= 7.35.1, < 8'],

@@ -22,22 +22,13 @@ from pathlib import Path
 
 import pytest
 
+from .setup_py import setup_list
+
 ROOT = Path(__file__).parent.parent
 
 
-def _setup_list(name: str) -> list[str]:
-    """The list that setup.py assigns to *name*."""
-    tree = ast.parse((ROOT / 'setup.py').read_text(encoding='utf-8'))
-    [found] = [ast.literal_eval(node.value) for node in tree.body
-               if isinstance(node, ast.Assign)
-               and any(isinstance(target, ast.Name) and target.id == name
-                       for target in node.targets)]
-    assert isinstance(found, list)
-    return [str(item) for item in found]
-
-
 def _compiled_paths() -> list[Path]:
-    return sorted(path for pattern in _setup_list('COMPILED')
+    return sorted(path for pattern in setup_list('COMPILED')
                   for path in ROOT.glob(pattern))
 
 
@@ -112,7 +103,7 @@ def test_modules_type_check_without_the_dependencies(tmp_path: Path) -> None:
     with none of them importable: a name that only their types make an
     alias once stopped that build."""
     result = subprocess.run(
-        [sys.executable, '-m', 'mypy', *_setup_list('MYPYC_OPTIONS'),
+        [sys.executable, '-m', 'mypy', *setup_list('MYPYC_OPTIONS'),
          '--no-site-packages', '--cache-dir', str(tmp_path),
          *(str(path.relative_to(ROOT)) for path in _compiled_paths())],
         cwd=ROOT, capture_output=True, text=True, check=False)

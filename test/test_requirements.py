@@ -3,21 +3,17 @@ that ``pip install -r requirements.txt`` gives what pymap imports."""
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 from packaging.requirements import Requirement
+
+from .setup_py import setup_list
 
 ROOT = Path(__file__).parent.parent
 
 
 def _install_requires() -> set[str]:
-    tree = ast.parse((ROOT / 'setup.py').read_text(encoding='utf-8'))
-    [found] = [ast.literal_eval(keyword.value) for node in ast.walk(tree)
-               if isinstance(node, ast.Call)
-               for keyword in node.keywords
-               if keyword.arg == 'install_requires']
-    return {str(Requirement(item)) for item in found}
+    return {str(Requirement(item)) for item in setup_list('REQUIRES')}
 
 
 def _requirements_file() -> set[str]:
