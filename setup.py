@@ -17,6 +17,7 @@ COMPILED = [
     'pymap/search/[!_]*.py',
     'pymap/selected.py',
     'pymap/imap/connection.py',
+    'pymap/imap/protocol.py',
     'pymap/imap/state.py',
     'pymap/imap/stream.py',
     'pymap/backend/command_end.py',

@@ -56,6 +56,7 @@ class SelectedView:
         self.recent = set(self.uids[bisect_left(self.uids, recent_after + 1):])
         self.ghosts: set[int] = set()
         self._own: dict[int, FlagSet] | None = None
+        self._after_last = 0
 
     @property
     def exists(self) -> int:
@@ -63,8 +64,15 @@ class SelectedView:
         return len(self.uids)
 
     def seq_of(self, uid: int) -> int:
-        """The sequence number of a UID in the view."""
-        return bisect_left(self.uids, uid) + 1
+        """The sequence number of a UID in the view. The UID after the
+        one asked for last is found without a search: a FETCH or STORE
+        of many messages asks for them in order."""
+        uids = self.uids
+        position = self._after_last
+        if not (position < len(uids) and uids[position] == uid):
+            position = bisect_left(uids, uid)
+        self._after_last = position + 1
+        return position + 1
 
     def resolve(self, seq_set: SequenceSet, uid: bool) -> list[int]:
         """The UIDs a command's set names, in order. Raises

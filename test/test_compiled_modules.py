@@ -9,7 +9,12 @@ A compiled subclass of :exc:`~pymap.exceptions.IMAPError` does not
 override its class attributes (``code``, ``status``): such errors live in
 :mod:`pymap.exceptions`. And one name bound by two ``except ... as``
 clauses of a function takes the type of the first ("ClientClosed object
-expected; got CloseConnection"), so each clause names its own.
+expected; got CloseConnection"), so each clause names its own. Last, mypy
+keeps an attribute narrowed across an ``await`` (another task may have
+set it meanwhile), and mypyc checks the narrowed type at run time: after
+``if self.failure is not None: raise ...`` and an ``await``, reading
+``self.failure`` raised "None object expected; got TimeoutError". Such a
+read goes through a method of its own.
 """
 
 from __future__ import annotations
@@ -62,6 +67,8 @@ def _problems(path: Path) -> list[str]:
             found += [f'{function.name}: {name} bound by two except clauses'
                       for name in sorted(set(bound)) if bound.count(name) > 1]
     for function in _async_functions(tree):
+        found += [f'{function.name}: {name} narrowed across await '
+                  f'(line {line})' for name, line in _narrowed(function)]
         nodes = list(_own_nodes(function))
         if any(isinstance(node, (ast.Yield, ast.YieldFrom))
                for node in nodes):
@@ -77,6 +84,45 @@ def _problems(path: Path) -> list[str]:
                 found.append(f'{function.name}: bare raise after await '
                              f'(line {node.lineno})')
     return found
+
+
+def _narrowed(function: ast.AsyncFunctionDef) -> Iterator[tuple[str, int]]:
+    """Attributes that a guard (``if self.x is None: return``) narrows
+    for the rest of a block and that a statement reads after an await
+    there; each with the line of that read."""
+    blocks = [body for node in _own_nodes(function)
+              for body in _blocks(node)] + [function.body]
+    for block in blocks:
+        guarded: set[str] = set()
+        awaited: set[str] = set()
+        for stmt in block:
+            reads = {ast.unparse(node) for node in ast.walk(stmt)
+                     if isinstance(node, ast.Attribute)}
+            for name in sorted(awaited & reads):
+                yield name, stmt.lineno
+            if _awaits([stmt]):
+                awaited |= guarded
+            guarded |= _guarded(stmt)
+
+
+def _blocks(node: ast.AST) -> list[list[ast.stmt]]:
+    return [value for field in ('body', 'orelse', 'finalbody')
+            if isinstance(value := getattr(node, field, None), list)
+            and value and isinstance(value[0], ast.stmt)]
+
+
+def _guarded(stmt: ast.stmt) -> set[str]:
+    """The attributes an ``if`` that ends in ``return`` or ``raise``
+    compares with ``None``."""
+    if not isinstance(stmt, ast.If) or stmt.orelse \
+            or not isinstance(stmt.body[-1], (ast.Return, ast.Raise)):
+        return set()
+    return {ast.unparse(node.left) for node in ast.walk(stmt.test)
+            if isinstance(node, ast.Compare)
+            and isinstance(node.left, ast.Attribute)
+            and isinstance(node.ops[0], (ast.Is, ast.IsNot))
+            and isinstance(node.comparators[0], ast.Constant)
+            and node.comparators[0].value is None}
 
 
 def _awaits(body: list[ast.stmt]) -> bool:
@@ -149,10 +195,21 @@ def test_the_check_finds_each_shape(tmp_path: Path) -> None:
         '    except ValueError as exc:\n'
         '        raise KeyError(text) from exc\n'
         '    except TypeError as exc:\n'
-        '        raise KeyError(text) from exc\n', encoding='utf-8')
+        '        raise KeyError(text) from exc\n'
+        '\n'
+        'async def more(self, waiter):\n'
+        '    if self.failure is not None:\n'
+        '        raise self.failure\n'
+        '    if self.closed is None:\n'
+        '        await waiter\n'
+        '        return\n'
+        '    await waiter\n'
+        '    if self.failure is not None:\n'
+        '        raise self.failure\n', encoding='utf-8')
     assert sorted(_problems(module)) == [
         'Refused: IMAPError subclass',
         'closing: await in finally (line 8)',
         'failing: bare raise after await (line 27)',
         'items: async generator',
+        'more: self.failure narrowed across await (line 46)',
         'parse: exc bound by two except clauses']

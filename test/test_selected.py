@@ -68,6 +68,17 @@ def state(view: SelectedView) -> tuple[object, ...]:
             view.next_uid)
 
 
+def assert_sequence_numbers(view: SelectedView) -> None:
+    """seq_of finds every UID, asked in order, backwards and in
+    turns."""
+    uids = list(view.uids)
+    numbers = list(range(1, len(uids) + 1))
+    assert [view.seq_of(uid) for uid in uids] == numbers
+    assert [view.seq_of(uid) for uid in reversed(uids)] == numbers[::-1]
+    assert [view.seq_of(uid) for uid in uids[::2] + uids[1::2]] \
+        == numbers[::2] + numbers[1::2]
+
+
 class Pair:
     """The same session twice: one view reads the change log, the other
     compares every message."""
@@ -89,6 +100,7 @@ class Pair:
         logged = self.logged.update(snapshot, new, allow_expunge)
         assert logged == full
         assert state(self.logged) == state(self.full)
+        assert_sequence_numbers(self.logged)
         return logged
 
     def own_store(self, uids: list[int], flags: FlagSet) -> None:

@@ -47,13 +47,22 @@ class Needs(IntEnum):
     CONTENT = 3
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Loaded:
-    """What was loaded of one message, as its plan :class:`Needs`."""
+    """What was loaded of one message, as its plan :class:`Needs`. Made
+    for each message, with an ``__init__`` of its own that mypyc compiles
+    (a dataclass's generated one runs in the interpreter)."""
 
-    meta: MessageMeta | None = None
-    summary: MessageSummary | None = None
-    content: MessageContent | None = None
+    meta: MessageMeta | None
+    summary: MessageSummary | None
+    content: MessageContent | None
+
+    def __init__(self, meta: MessageMeta | None = None,
+                 summary: MessageSummary | None = None,
+                 content: MessageContent | None = None) -> None:
+        self.meta = meta
+        self.summary = summary
+        self.content = content
 
 
 #: Renders one item from the UID, the flags and what was loaded.

@@ -107,8 +107,7 @@ class IMAPProtocol(asyncio.Protocol):
         if self._reading_paused:
             self._reading_paused = False
             self.transport.resume_reading()
-        if self._failure is not None:
-            raise self._failure
+        self._raise_failure()
         if self._eof:
             raise EOFError('the client closed the connection')
         waiter = self._waiter = asyncio.get_running_loop().create_future()
@@ -116,6 +115,11 @@ class IMAPProtocol(asyncio.Protocol):
             await waiter
         finally:
             self._waiter = None
+        self._raise_failure()
+
+    def _raise_failure(self) -> None:
+        # A method of its own, so that no test narrows the attribute
+        # across the await above (test/test_compiled_modules.py).
         if self._failure is not None:
             raise self._failure
 

@@ -53,13 +53,15 @@ class State(enum.Enum):
     SELECTED = 'selected'
 
 
-_ANY = frozenset(State)
-_NOT_AUTH = frozenset({State.NOT_AUTHENTICATED})
-_AUTH = frozenset({State.AUTHENTICATED, State.SELECTED})
-_SELECTED = frozenset({State.SELECTED})
+# Tuples, not sets: a member of one is found by identity, where a set
+# would first hash the state in Python code (enum's __hash__).
+_ANY = tuple(State)
+_NOT_AUTH = (State.NOT_AUTHENTICATED,)
+_AUTH = (State.AUTHENTICATED, State.SELECTED)
+_SELECTED = (State.SELECTED,)
 
 #: Which states each command is valid in.
-ALLOWED: dict[type[Command], frozenset[State]] = {
+ALLOWED: dict[type[Command], tuple[State, ...]] = {
     CapabilityCommand: _ANY, NoOpCommand: _ANY, LogoutCommand: _ANY,
     IdCommand: _ANY,
     StartTLSCommand: _NOT_AUTH, AuthenticateCommand: _NOT_AUTH,

@@ -61,9 +61,11 @@ class MessageMeta:
     size: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class StoredMessage:
-    """A message loaded for FETCH or SEARCH, parsed once."""
+    """A message loaded for FETCH or SEARCH, parsed once. Made for each
+    message loaded, so not frozen (a frozen dataclass's ``__init__`` is
+    several times slower); nothing changes it afterwards."""
 
     meta: MessageMeta
     content: MessageContent

@@ -27,17 +27,24 @@ class NeedData:
     """More bytes are needed."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False)
 class Framed:
     """A whole command without the final CRLF: its lines, each literal
     announcement included but not the literal's octets, and the literals'
-    octets in order (see :func:`~pymap.parsing.parser.parse_command`)."""
+    octets in order (see :func:`~pymap.parsing.parser.parse_command`).
+
+    Made once per command, so neither frozen nor given a generated
+    ``__init__`` (see :mod:`pymap.parsing.commands`)."""
 
     data: bytes
-    literals: tuple[bytes, ...] = ()
+    literals: tuple[bytes, ...]
+
+    def __init__(self, data: bytes, literals: tuple[bytes, ...] = ()) -> None:
+        self.data = data
+        self.literals = literals
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class LiteralRequest:
     """The command so far announces a literal of *size* bytes. Answer with
     :meth:`CommandFramer.accept_literal` or

@@ -19,12 +19,18 @@ _SEQ_SET = re.compile(rb'(?:[0-9]+|\*)(?::(?:[0-9]+|\*))?'
 Bound = int | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False)
 class SequenceSet:
     """Ranges of message sequence numbers or UIDs; ``None`` stands for
-    ``*``, the largest number in use."""
+    ``*``, the largest number in use.
+
+    Parsed for most commands, so neither frozen nor given a generated
+    ``__init__`` (see :mod:`pymap.parsing.commands`)."""
 
     ranges: tuple[tuple[Bound, Bound], ...]
+
+    def __init__(self, ranges: tuple[tuple[Bound, Bound], ...]) -> None:
+        self.ranges = ranges
 
     @classmethod
     def parse(cls, scanner: Scanner) -> SequenceSet:
@@ -87,6 +93,12 @@ class SequenceSet:
         match anything)."""
         if not uids:
             return []
+        if len(self.ranges) == 1:
+            low, high = self.ranges[0]
+            if low is not None and low == high:  # one UID: one search
+                found = bisect_left(uids, low)
+                return [low] if found < len(uids) \
+                    and uids[found] == low else []
         spans = [uids[bisect_left(uids, low):bisect_right(uids, high)]
                  for low, high in self.normalized(uids[-1])]
         if len(spans) == 1:  # the commonest set: nothing to merge

@@ -118,6 +118,10 @@ def test_star_in_empty_mailbox_is_out_of_range() -> None:
     (b'1:*', [], []),
     (b'*', [], []),
     (b'4294967295', [1, 4294967295], [4294967295]),
+    (b'7', [3, 7, 9], [7]),
+    (b'1', [3, 7, 9], []),
+    (b'5', [3, 7, 9], []),
+    (b'10', [3, 7, 9], []),
 ])
 def test_select_uids(data: bytes, uids: list[int],
                      expected: list[int]) -> None:
