@@ -22,7 +22,9 @@ __all__ = [
     'render_string_parts',
 ]
 
-_QUOTABLE = re.compile(rb'[\x01-\x09\x0b\x0c\x0e-\x7f]{0,1024}')
+#: Longer strings go out as literals.
+_QUOTED_MAX = 1024
+_QUOTABLE = re.compile(rb'[\x01-\x09\x0b\x0c\x0e-\x7f]*')
 _ATOM = re.compile(rb'[^\x00-\x20\x7f-\xff(){%*"\\\]]+')
 _QUOTE_ESCAPE = re.compile(rb'(["\\])')
 
@@ -41,7 +43,9 @@ def render_string_parts(value: bytes,
     """:func:`render_string` in two parts: a literal's announcement and its
     octets, or a quoted string and ``b''``. A caller that joins them with
     the rest of its response copies a large value once, not twice."""
-    if _QUOTABLE.fullmatch(value):
+    # The length first: a bounded pattern would backtrack over a long
+    # value's first kilobyte before it gave up.
+    if len(value) <= _QUOTED_MAX and _QUOTABLE.fullmatch(value):
         if b'"' in value or b'\\' in value:
             value = _QUOTE_ESCAPE.sub(rb'\\\1', value)
         return b'"' + value + b'"', b''

@@ -35,12 +35,21 @@ class SequenceSet:
     @classmethod
     def parse(cls, scanner: Scanner) -> SequenceSet:
         """Parses a sequence set (``$`` from RFC 5182 is not supported)."""
-        match = _SEQ_SET.match(scanner.data, scanner.pos)
-        if match is None:
-            raise scanner.error('sequence set')
-        scanner.pos = match.end()
-        text = match.group(0)
-        if text.isdigit():  # one number, the commonest set
+        data, start = scanner.data, scanner.pos
+        # One number up to a space or the end, the commonest set, needs
+        # no pattern.
+        end = data.find(b' ', start)
+        if end < 0:
+            end = len(data)
+        text = data[start:end]
+        if not text.isdigit():
+            match = _SEQ_SET.match(data, start)
+            if match is None:
+                raise scanner.error('sequence set')
+            end = match.end()
+            text = match.group(0)
+        scanner.pos = end
+        if text.isdigit():
             number = int(text)
             if not 0 < number <= MAX_NUMBER:
                 raise ParseError('Expected non-zero number in range.')

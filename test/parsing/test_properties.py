@@ -16,10 +16,10 @@ from pymap.parsing.fetch import (
 )
 from pymap.parsing.framing import Framed
 from pymap.parsing.modutf7 import decode_modutf7, encode_modutf7
-from pymap.parsing.parser import command_head, parse_command
+from pymap.parsing.parser import _head_by_pattern, command_head, parse_command
 from pymap.parsing.response import render_mailbox, render_string
-from pymap.parsing.scanner import Scanner
-from pymap.parsing.sequence import SequenceSet
+from pymap.parsing.scanner import ParseError, Scanner
+from pymap.parsing.sequence import _SEQ_SET, SequenceSet
 from pymap.parsing.values import format_datetime, parse_datetime
 
 from .cases import VALID
@@ -130,6 +130,41 @@ def test_sequence_set_round_trip(ranges: list[tuple[int | None,
     scanner = Scanner(bytes(seq_set))
     assert SequenceSet.parse(scanner) == seq_set
     assert scanner.at_end
+
+
+HEAD_WORDS = [b'a1', b'A001', b'x' * 64, b'x' * 65, b'a.1', b'a+', b'*',
+              b'', b'UID', b'uid', b'FETCH', b'fetch1', b'N\xc3\xa4', b'{4}',
+              b'\r\n', b'1', b'\t']
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(HEAD_WORDS) | st.binary(max_size=6),
+                max_size=5),
+       st.sampled_from([b' ', b'  ', b'\t']))
+def test_command_head_agrees_with_its_pattern(words: list[bytes],
+                                              space: bytes) -> None:
+    line = space.join(words)
+    assert command_head(line) == _head_by_pattern(line)
+
+
+@SETTINGS
+@given(st.lists(st.tuples(bound, bound), min_size=1, max_size=3),
+       st.sampled_from([b'', b' ', b' X', b')', b',', b':', b'x', b'0',
+                        b'\r\n', b'{3}']))
+def test_sequence_set_ends_where_its_pattern_does(
+        ranges: list[tuple[int | None, int | None]], rest: bytes) -> None:
+    data = bytes(SequenceSet(tuple(ranges))) + rest
+    match = _SEQ_SET.match(data)
+    assert match is not None
+    scanner = Scanner(data)
+    try:
+        SequenceSet.parse(scanner)
+    except ParseError:  # a number past the largest, with the 0 after it
+        assert any(int(part) > MAX for part in
+                   match.group(0).replace(b':', b',').split(b',')
+                   if part != b'*')
+    else:
+        assert scanner.pos == match.end()
 
 
 small = st.none() | st.integers(1, 30)
