@@ -34,6 +34,9 @@ class IMAPProtocol(asyncio.Protocol):
     """
 
     transport: asyncio.Transport
+    #: Asked for once per connection: on Python 3.11 each
+    #: :func:`asyncio.get_running_loop` makes a system call (``getpid``).
+    _loop: asyncio.AbstractEventLoop
 
     def __init__(self, framer: CommandFramer,
                  connected: Callable[[IMAPProtocol], None]) -> None:
@@ -48,7 +51,8 @@ class IMAPProtocol(asyncio.Protocol):
         self._closed: asyncio.Future[None] | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self._closed = asyncio.get_running_loop().create_future()
+        self._loop = asyncio.get_running_loop()
+        self._closed = self._loop.create_future()
         # A stream transport (uvloop's do not subclass asyncio's).
         self.transport = cast(asyncio.Transport, transport)
         self._connected(self)
@@ -110,7 +114,7 @@ class IMAPProtocol(asyncio.Protocol):
         self._raise_failure()
         if self._eof:
             raise EOFError('the client closed the connection')
-        waiter = self._waiter = asyncio.get_running_loop().create_future()
+        waiter = self._waiter = self._loop.create_future()
         try:
             await waiter
         finally:
@@ -138,7 +142,7 @@ class IMAPProtocol(asyncio.Protocol):
             raise ConnectionResetError('Connection lost')
         if not self._writing_paused:
             return
-        waiter = asyncio.get_running_loop().create_future()
+        waiter = self._loop.create_future()
         self._drain_waiters.append(waiter)
         await waiter
 

@@ -85,9 +85,10 @@ def command_head(line: bytes) -> tuple[bytes, bytes | None]:
     if len(words) > 1 and len(tag) <= _TAG_MAX and tag.isalnum() \
             and words[1].isalpha():
         verb = words[1].upper()
-        if verb == b'UID' and len(words) > 2 and words[2].isalpha():
-            verb += b' ' + words[2].upper()
-        return tag, verb
+        if verb != b'UID' or len(words) == 2:
+            return tag, verb
+        if words[2].isalpha():
+            return tag, verb + b' ' + words[2].upper()
     return _head_by_pattern(line)
 
 

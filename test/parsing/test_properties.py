@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from pymap.parsing.commands import Command, InvalidCommand
@@ -141,6 +141,8 @@ HEAD_WORDS = [b'a1', b'A001', b'x' * 64, b'x' * 65, b'a.1', b'a+', b'*',
 @given(st.lists(st.sampled_from(HEAD_WORDS) | st.binary(max_size=6),
                 max_size=5),
        st.sampled_from([b' ', b'  ', b'\t']))
+@example([b'a1', b'UID', b'FETCH1'], b' ')  # letters, then more
+@example([b'a1', b'UID', b'fetch\r\n'], b' ')
 def test_command_head_agrees_with_its_pattern(words: list[bytes],
                                               space: bytes) -> None:
     line = space.join(words)
