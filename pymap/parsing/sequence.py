@@ -42,14 +42,16 @@ class SequenceSet:
         if end < 0:
             end = len(data)
         text = data[start:end]
-        if not text.isdigit():
+        single = text.isdigit()
+        if not single:
             match = _SEQ_SET.match(data, start)
             if match is None:
                 raise scanner.error('sequence set')
             end = match.end()
             text = match.group(0)
+            single = text.isdigit()  # e.g. "5)": one number all the same
         scanner.pos = end
-        if text.isdigit():
+        if single:
             number = int(text)
             if not 0 < number <= MAX_NUMBER:
                 raise ParseError('Expected non-zero number in range.')
