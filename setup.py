@@ -1,17 +1,21 @@
 """Packaging for pymap, an asynchronous IMAP server with pluggable backends."""
 
 import os
+import sys
 from glob import glob
+from pathlib import Path
 
 from setuptools import find_packages, setup
+from setuptools.command.build_ext import build_ext
+from setuptools.errors import CCompilerError, ExecError, PlatformError
 
-# Modules on the per-command path that mypyc compiles to C when the build
-# runs with PYMAP_MYPYC=1 (see doc/performance.md, "The compiled build").
-# Each was checked to behave the same compiled: the test suite runs against
-# both builds, and test/test_compiled_modules.py keeps them clear of what
-# mypyc cannot compile or compiles wrong. Left out: modules with async
-# generators (the backends' mailboxes), and those whose instance
-# dictionaries or patched methods others rely on.
+# Modules on the per-command path that mypyc compiles to C (README, "The
+# compiled build"; doc/performance.md). Each was checked to behave the same
+# compiled: the test suite runs against both builds, and
+# test/test_compiled_modules.py keeps them clear of what mypyc cannot
+# compile or compiles wrong. Left out: modules with async generators (the
+# backends' mailboxes), and those whose instance dictionaries or patched
+# methods others rely on.
 COMPILED = [
     'pymap/parsing/[!_]*.py',
     'pymap/search/[!_]*.py',
@@ -54,17 +58,57 @@ REQUIRES = [
 MYPYC_OPTIONS = ['--config-file=', '--ignore-missing-imports']
 
 
+def _compile_choice() -> bool | None:
+    """Whether to compile: True, and a failure stops the build
+    (PYMAP_MYPYC=1); False, pure Python (PYMAP_MYPYC=0, and an editable
+    install, so that edits to the sources take effect); None, when it can.
+    A wheel (what ``pip install .`` and ``pip wheel .`` build) compiles
+    when it can; metadata, sdists and editable wheels do not."""
+    choice = os.environ.get('PYMAP_MYPYC')
+    if choice in ('0', '1'):
+        return choice == '1'
+    return None if 'bdist_wheel' in sys.argv else False
+
+
+COMPILE = _compile_choice()
+
+
+def _pure_python(reason: object) -> list[object]:
+    """Give up compiling: pymap is then built as pure Python."""
+    if COMPILE:
+        raise SystemExit(f'PYMAP_MYPYC=1: the compiled build failed: {reason}')
+    print(f'pymap is built as pure Python: {reason}', file=sys.stderr)
+    return []
+
+
 def _ext_modules() -> list[object]:
-    if os.environ.get('PYMAP_MYPYC') != '1':
+    if COMPILE is False:
         return []
     try:
         from mypyc.build import mypycify
-    except ImportError as exc:
-        raise SystemExit(
-            'PYMAP_MYPYC=1 builds with mypyc: install mypy first and build '
-            'without isolation (pip install --no-build-isolation .)') from exc
+    except ImportError:
+        return _pure_python('mypyc (part of mypy) is not installed; '
+                            'pip build isolation brings it')
     paths = [path for pattern in COMPILED for path in sorted(glob(pattern))]
-    return list(mypycify(MYPYC_OPTIONS + paths, group_name='pymap._compiled'))
+    try:
+        return list(mypycify(MYPYC_OPTIONS + paths,
+                             group_name='pymap._compiled'))
+    except (Exception, SystemExit) as exc:  # mypyc exits on type errors
+        return _pure_python(f'mypyc failed: {exc!r}')
+
+
+class _BuildExt(build_ext):
+    """Compiles the modules mypyc made C of. Where the C compiler is
+    missing or fails, and PYMAP_MYPYC=1 did not ask for them, the compiled
+    modules are left out of the build and pymap runs as pure Python."""
+
+    def run(self) -> None:
+        try:
+            super().run()
+        except (CCompilerError, ExecError, PlatformError) as exc:
+            _pure_python(f'the C compiler failed: {exc}')
+            for ext in self.extensions:
+                Path(self.get_ext_fullpath(ext.name)).unlink(missing_ok=True)
 
 
 with open('README.md', encoding='utf-8') as readme:
@@ -81,6 +125,7 @@ setup(
     python_requires='>=3.11',
     packages=find_packages(include=['pymap', 'pymap.*']),
     ext_modules=_ext_modules(),
+    cmdclass={'build_ext': _BuildExt},
     package_data={
         'pymap': ['py.typed'],
         'pymap.admin': ['admin.proto', 'admin_pb2.pyi'],

@@ -11,7 +11,6 @@ server pinned to CPU 0 and the client to CPU 1, and writes the medians to
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import platform
@@ -142,11 +141,13 @@ def _memory_gib() -> int:
 
 
 def _build() -> str:
-    """Which build of pymap the servers import: the compiled modules of a
-    ``PYMAP_MYPYC=1`` build come with their shared runtime library."""
-    if importlib.util.find_spec('pymap._compiled__mypyc') is None:
-        return 'pure Python'
-    return 'compiled (`PYMAP_MYPYC=1`)'
+    """Which build of pymap the servers import (README, "The compiled
+    build"): they run this interpreter, with its ``PYTHONPATH``."""
+    with tempfile.TemporaryDirectory() as work:
+        result = subprocess.run(
+            [sys.executable, '-m', 'pymap', '--version'], cwd=work,
+            capture_output=True, text=True, check=True)
+    return result.stdout.split('(', 1)[1].rstrip(')\n')
 
 
 def _write(results: Results, args: argparse.Namespace) -> None:

@@ -17,7 +17,7 @@ import socket
 import sys
 from collections.abc import Sequence
 
-from . import __version__
+from . import __version__, build
 from .config import IMAPConfig
 from .daemon import PidFile, drop_privileges, notify_systemd, tune_gc
 from .eventloop import loop_name, run_forever_on
@@ -46,7 +46,7 @@ def build_parser(backends: dict[str, BackendType]
     parser = argparse.ArgumentParser(
         prog='pymap', description='Lightweight, asynchronous IMAP server.')
     parser.add_argument('--version', action='version',
-                        version=f'pymap {__version__}')
+                        version=f'pymap {__version__} ({build()})')
     add_server_options(parser)
     for service in load_services().values():
         service.add_arguments(parser)
@@ -114,7 +114,7 @@ async def _serve(backend_type: BackendType, args: argparse.Namespace,
         listeners += await server.start([sock], tls=tls)
         _log.info('listening on %s%s', sock.getsockname(),
                   ' (TLS)' if tls else '')
-    _log.info('event loop: %s', loop_name())
+    _log.info('event loop: %s; pymap %s', loop_name(), build())
     services: list[Service] = [
         await service.start(backend, config, args)
         for service in load_services().values()]

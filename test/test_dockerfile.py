@@ -56,12 +56,12 @@ def test_image_shape() -> None:
 
 def test_image_installs_the_compiled_build() -> None:
     """The build stage makes the wheel as README's "The compiled build"
-    says; the image installs only that wheel."""
+    says, where a failed compile stops the build; the image installs only
+    that wheel."""
     found = _instructions()
     build, install = found['RUN'][0], found['RUN'][-1]
-    assert 'PYMAP_MYPYC=1 pip wheel' in build
-    assert '--no-build-isolation' in build.split()
-    assert 'PYMAP_MYPYC=1 pip install --no-build-isolation .' in README
+    assert build.startswith('PYMAP_MYPYC=1 pip wheel ')
+    assert 'PYMAP_MYPYC=1 pip install .' in README
     assert found['COPY'][1] == '--from=build /wheels /wheels'
     assert 'pymap-*.whl' in install and '[uvloop]' in install
 

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
+import pymap.parsing.parser
+from pymap import __version__, build
 from pymap.main import build_parser
 from pymap.plugin import load_backends
 
@@ -33,6 +35,15 @@ def test_help_lists_backends_and_server_options() -> None:
     assert result.returncode == 0
     for option in ('--host', '--port', '--debug', '--cert', '--key', 'dict'):
         assert option in result.stdout
+
+
+def test_version_names_the_build() -> None:
+    """README, "The compiled build": the compiled modules are extension
+    modules, and ``--version`` says so."""
+    compiled = pymap.parsing.parser.__file__.endswith('.so')
+    assert build() == ('compiled' if compiled else 'pure Python')
+    result = _run('--version')
+    assert result.stdout == f'pymap {__version__} ({build()})\n'
 
 
 def test_backend_help_lists_its_options() -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 import trustme
 
+from pymap import build
 from pymap.eventloop import uvloop_installed
 
 from .processes import ending_with_us, free_port, wait_for_port
@@ -129,7 +130,8 @@ def test_certificate_from_environment_and_starttls(
     client.starttls(ssl_context=context)
     assert client.login('demouser', 'demopass')[0] == 'OK'
     client.logout()
-    assert f'event loop: {loop}' in '\n'.join(_log_lines(tmp_path))
+    assert f'event loop: {loop}; pymap {build()}' in \
+        '\n'.join(_log_lines(tmp_path))
 
 
 def _delayed_acks() -> int:
