@@ -73,12 +73,12 @@ def _compile_choice() -> bool | None:
 COMPILE = _compile_choice()
 
 
-def _pure_python(reason: object) -> list[object]:
-    """Give up compiling: pymap is then built as pure Python."""
+def _fall_back(reason: str) -> None:
+    """Build pure Python after all, or stop where PYMAP_MYPYC=1 asked for
+    the compiled build."""
     if COMPILE:
         raise SystemExit(f'PYMAP_MYPYC=1: the compiled build failed: {reason}')
     print(f'pymap is built as pure Python: {reason}', file=sys.stderr)
-    return []
 
 
 def _ext_modules() -> list[object]:
@@ -87,14 +87,16 @@ def _ext_modules() -> list[object]:
     try:
         from mypyc.build import mypycify
     except ImportError:
-        return _pure_python('mypyc (part of mypy) is not installed; '
-                            'pip build isolation brings it')
+        _fall_back('mypyc (part of mypy) is not installed; pip build '
+                   'isolation brings it')
+        return []
     paths = [path for pattern in COMPILED for path in sorted(glob(pattern))]
     try:
         return list(mypycify(MYPYC_OPTIONS + paths,
                              group_name='pymap._compiled'))
     except (Exception, SystemExit) as exc:  # mypyc exits on type errors
-        return _pure_python(f'mypyc failed: {exc!r}')
+        _fall_back(f'mypyc failed: {exc!r}')
+        return []
 
 
 class _BuildExt(build_ext):
@@ -106,7 +108,7 @@ class _BuildExt(build_ext):
         try:
             super().run()
         except (CCompilerError, ExecError, PlatformError) as exc:
-            _pure_python(f'the C compiler failed: {exc}')
+            _fall_back(f'the C compiler failed: {exc}')
             for ext in self.extensions:
                 Path(self.get_ext_fullpath(ext.name)).unlink(missing_ok=True)
 
