@@ -12,6 +12,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).parent.parent
 
 
@@ -58,13 +60,10 @@ def test_wheel_without_a_compiler_is_pure_python(tmp_path: Path) -> None:
 def test_wheel_that_must_compile_fails_without_a_compiler(
         tmp_path: Path) -> None:
     source = _source(tmp_path)
-    try:
+    with pytest.raises(subprocess.CalledProcessError) as failed:
         _build(source, 'build_wheel', tmp_path / 'dist',
                CC='false', PYMAP_MYPYC='1')
-    except subprocess.CalledProcessError as exc:
-        assert 'PYMAP_MYPYC=1: the compiled build failed' in exc.stderr
-    else:
-        raise AssertionError('the build did not fail')
+    assert 'PYMAP_MYPYC=1: the compiled build failed' in failed.value.stderr
 
 
 def test_editable_install_stays_pure_python(tmp_path: Path) -> None:
