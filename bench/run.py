@@ -145,9 +145,9 @@ def _build() -> str:
     build"): they run this interpreter, with its ``PYTHONPATH``."""
     with tempfile.TemporaryDirectory() as work:
         result = subprocess.run(
-            [sys.executable, '-m', 'pymap', '--version'], cwd=work,
-            capture_output=True, text=True, check=True)
-    return result.stdout.split('(', 1)[1].rstrip(')\n')
+            [sys.executable, '-c', 'import pymap; print(pymap.build())'],
+            cwd=work, capture_output=True, text=True, check=True)
+    return result.stdout.strip()
 
 
 def _write(results: Results, args: argparse.Namespace) -> None:
