@@ -17,13 +17,12 @@ benchmark's table.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import socket
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -31,6 +30,7 @@ from servers import (
     BENCH_PASSWORD,
     BENCH_USER,
     available_servers,
+    present_cpu,
     start_server,
 )
 
@@ -98,26 +98,12 @@ def _redis_row(redis_url: str, tries: int) -> list[float]:
         line.close()
 
 
-@contextlib.contextmanager
-def _on_cpu(cpu: int) -> Iterator[None]:
-    """Runs this client on *cpu*, where the machine has it."""
-    if not hasattr(os, 'sched_setaffinity') or cpu >= (os.cpu_count() or 1):
-        yield
-        return
-    before = os.sched_getaffinity(0)
-    os.sched_setaffinity(0, {cpu})
-    try:
-        yield
-    finally:
-        os.sched_setaffinity(0, before)
-
-
 def measure(kinds: Sequence[str], redis_url: str | None,
             old_pymap: str | None, tries: int) -> Rows:
     """One row per server (and one for Redis's PING): median µs per
     pause of :data:`PAUSES`."""
     rows: Rows = []
-    with tempfile.TemporaryDirectory() as tmp, _on_cpu(1):
+    with tempfile.TemporaryDirectory() as tmp:
         Path(tmp).chmod(0o755)  # Dovecot's mail user reaches its files
         for kind in kinds:
             with start_server(kind, Path(tmp) / kind, 0, redis_url,
@@ -148,6 +134,9 @@ def main() -> None:
     parser.add_argument('--tries', type=int, default=30,
                         help='round trips per pause (default: 30)')
     args = parser.parse_args()
+    client_cpu = present_cpu(1)
+    if client_cpu is not None:
+        os.sched_setaffinity(0, {client_cpu})
     kinds = args.servers or available_servers(args.redis_url,
                                               args.old_pymap)
     print(table(measure(kinds, args.redis_url, args.old_pymap, args.tries)))

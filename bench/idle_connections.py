@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from servers import BENCH_PASSWORD, BENCH_USER, start_server
+from servers import BENCH_PASSWORD, BENCH_USER, present_cpu, start_server
 
 STATES = ('greeted', 'selected', 'idle')
 #: Seconds any one reply may take before the benchmark gives up.
@@ -369,13 +369,6 @@ def _raise_fd_limit(needed: int) -> None:
                          f'hard limit of {hard} open files')
 
 
-def _pin(cpu: int | None) -> int | None:
-    """*cpu* when this machine has it, else ``None`` (no pinning)."""
-    if cpu is None or cpu not in os.sched_getaffinity(0):
-        return None
-    return cpu
-
-
 def _parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
@@ -418,8 +411,8 @@ def main() -> None:
     # Killed, stop the servers on the way out too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     _raise_fd_limit(max(args.connections, args.fanout_connections) + 100)
-    args.server_cpu = _pin(args.server_cpu)
-    client_cpu = _pin(args.client_cpu)
+    args.server_cpu = present_cpu(args.server_cpu)
+    client_cpu = present_cpu(args.client_cpu)
     if client_cpu is not None:
         os.sched_setaffinity(0, {client_cpu})
     tasks = [state for state in args.states.split(',') if state]

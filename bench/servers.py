@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = ['BENCH_PASSWORD', 'BENCH_USER', 'ROOT', 'YARDSTICK', 'Server',
-           'available_servers', 'free_port', 'start_server', 'stop',
+           'available_servers', 'free_port', 'present_cpu', 'start_server',
+           'stop',
            'wait_for_port']
 
 #: The project's root, and the yardstick that lies beside it.
@@ -59,6 +60,13 @@ def wait_for_port(port: int, timeout: float = 60.0) -> None:
             return
         time.sleep(0.1)
     raise TimeoutError(f'nothing listens on port {port}')
+
+
+def present_cpu(cpu: int | None) -> int | None:
+    """*cpu* when this machine has it, else ``None`` (no pinning)."""
+    if cpu is None or cpu not in os.sched_getaffinity(0):
+        return None
+    return cpu
 
 
 def _pinned(cpu: int | None, argv: list[str]) -> list[str]:
