@@ -22,8 +22,7 @@ from pathlib import Path
 
 __all__ = ['BENCH_PASSWORD', 'BENCH_USER', 'ROOT', 'YARDSTICK', 'Server',
            'available_servers', 'free_port', 'present_cpu', 'start_server',
-           'stop',
-           'wait_for_port']
+           'stop', 'wait_for_port']
 
 #: The project's root, and the yardstick that lies beside it.
 ROOT = Path(__file__).resolve().parent.parent
