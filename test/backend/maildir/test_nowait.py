@@ -3,9 +3,12 @@ RESOLVE_CACHED, preadv2(2) RWF_NOWAIT), on real files."""
 
 from __future__ import annotations
 
+import ctypes
+import mmap
 import os
 import re
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -17,6 +20,9 @@ needs_nowait = pytest.mark.skipif(
     not AVAILABLE, reason='needs Linux 5.12+ (openat2 RESOLVE_CACHED)')
 
 _PAGE = os.sysconf('SC_PAGE_SIZE')
+_EVICT_ATTEMPTS = 100
+_mincore = ctypes.CDLL(None, use_errno=True).mincore
+_mincore.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_void_p]
 
 
 def _kernel_release() -> tuple[int, int]:
@@ -30,14 +36,43 @@ def _written(path: Path, data: bytes) -> Path:
     return path
 
 
+def _resident_pages(path: Path) -> int:
+    """How many of the file's pages the page cache holds, by mincore(2)
+    on a mapping of the file: a check that does not go through the code
+    under test."""
+    size = path.stat().st_size
+    with path.open('rb') as file:
+        # Private and writable only so that ctypes can take its address;
+        # nothing is written, so every page is still the file's.
+        mapped = mmap.mmap(file.fileno(), size, flags=mmap.MAP_PRIVATE,
+                           prot=mmap.PROT_READ | mmap.PROT_WRITE)
+    try:
+        anchor = ctypes.c_char.from_buffer(mapped)
+        pages = (ctypes.c_ubyte * -(-size // _PAGE))()
+        result = _mincore(ctypes.addressof(anchor), size, pages)
+        del anchor
+        assert result == 0, os.strerror(ctypes.get_errno())
+        return sum(page & 1 for page in pages)
+    finally:
+        mapped.close()
+
+
 def _evict_pages(path: Path) -> None:
-    """Drops the file's (clean) pages from the page cache."""
+    """Drops the file's (clean) pages from the page cache. The kernel
+    skips a page that something else holds at that moment (a per-CPU
+    batch, a reclaim scan), about one time in 1,600 here, so the drop is
+    repeated until mincore(2) finds none left."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
-        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        for _ in range(_EVICT_ATTEMPTS):
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+            if _resident_pages(path) == 0:
+                return
+            time.sleep(0.01)
     finally:
         os.close(fd)
+    raise AssertionError(f'the kernel kept pages of {path} in its cache')
 
 
 def _cache_pages(path: Path, length: int) -> None:
@@ -158,6 +193,7 @@ def test_partly_cached_data_is_a_miss(tmp_path: Path) -> None:
     path = _written(tmp_path / 'message', data)
     _evict_pages(path)
     _cache_pages(path, 2 * _PAGE)
+    assert 0 < _resident_pages(path) < len(data) // _PAGE
     assert read_cached(str(path), len(data)) is None
     assert read_cached(str(path), 2 * _PAGE) == data[:2 * _PAGE]
 
