@@ -9,8 +9,6 @@ with the RFC reason and asserted to differ.
 Without Dovecot the test is skipped, unless ``PYMAP_TEST_STRICT=1``.
 """
 
-import os
-import pwd
 import shutil
 import subprocess
 import tempfile
@@ -23,12 +21,12 @@ import pytest
 
 from pymap.mime import MessageContent, UnknownEncoding
 
+from ..mailuser import hand_over
 from ..strict import skip_or_fail
 
 IMAP_BINARY = Path("/usr/lib/dovecot/imap")
 CORPUS = Path(__file__).parent / "corpus"
 CORPUS_NAMES = sorted(path.name for path in CORPUS.glob("*.eml"))
-MAIL_USER = "pymaptest"
 
 DOVECOT_CONF = """\
 protocols = imap
@@ -282,32 +280,6 @@ def _untagged(reader: ResponseReader, fetched: Fetched) -> None:
     data.update(zip(items[::2], items[1::2], strict=True))
 
 
-def _mail_user(workdir: Path) -> tuple[str, list[str]]:
-    """The user Dovecot runs as, and its options: Dovecot refuses to
-    access mail as root, so as root an unprivileged user is used."""
-    if os.geteuid() != 0:
-        return pwd.getpwuid(os.geteuid()).pw_name, []
-    try:
-        pwd.getpwnam(MAIL_USER)
-    except KeyError:
-        created = subprocess.run(
-            ["useradd", "--system", "--no-create-home", MAIL_USER],
-            capture_output=True,
-            check=False,
-        )
-        if created.returncode != 0:
-            skip_or_fail(f"cannot create user {MAIL_USER}: {created.stderr!r}")
-    user = pwd.getpwnam(MAIL_USER)
-    for path in (workdir, *workdir.rglob("*")):
-        os.chown(path, user.pw_uid, user.pw_gid)
-    return MAIL_USER, [
-        "-o",
-        f"mail_uid={user.pw_uid}",
-        "-o",
-        f"mail_gid={user.pw_gid}",
-    ]
-
-
 def _commands(count: int) -> bytes:
     items = " ".join(ITEMS)
     lines = ["s SELECT INBOX"]
@@ -329,7 +301,7 @@ def _run_dovecot(workdir: Path) -> bytes:
         shutil.copy(CORPUS / name, maildir / "cur" / f"{index:04d}.{name}:2,")
     conf = workdir / "dovecot.conf"
     conf.write_text(DOVECOT_CONF.format(maildir=maildir))
-    user, options = _mail_user(workdir)
+    user, options = hand_over(workdir)
     finished = subprocess.run(
         [str(IMAP_BINARY), "-c", str(conf), *options],
         input=_commands(len(CORPUS_NAMES)),

@@ -6,8 +6,6 @@ maildir is handed over to that user before each run."""
 
 from __future__ import annotations
 
-import os
-import pwd
 import re
 import subprocess
 import tempfile
@@ -16,10 +14,10 @@ from typing import IO
 
 import pytest
 
+from ...mailuser import hand_over
 from ...strict import skip_or_fail
 
 IMAP_BINARY = Path('/usr/lib/dovecot/imap')
-MAIL_USER = 'pymaptest'
 
 #: Maildir++ with "/" as separator and the listescape plugin, so that names
 #: with "." are stored as pymap stores them.
@@ -41,19 +39,6 @@ def require_dovecot() -> None:
     """Skips the test when Dovecot's imap binary is missing."""
     if not IMAP_BINARY.exists():
         skip_or_fail(f'Dovecot is not installed ({IMAP_BINARY} is missing)')
-
-
-def _hand_over(workdir: Path) -> list[str]:
-    """Options to run as the mail user, after giving it the files."""
-    if os.geteuid() != 0:
-        return []
-    try:
-        user = pwd.getpwnam(MAIL_USER)
-    except KeyError:
-        skip_or_fail(f'system user {MAIL_USER} is missing')
-    for path in (workdir, *workdir.rglob('*')):
-        os.lchown(path, user.pw_uid, user.pw_gid)
-    return ['-o', f'mail_uid={user.pw_uid}', '-o', f'mail_gid={user.pw_gid}']
 
 
 def make_workdir() -> Path:
@@ -136,8 +121,7 @@ def run_dovecot(workdir: Path, commands: list[bytes], fs: bool = False,
     conf = workdir / 'dovecot.conf'
     conf.write_text(CONFIG.format(root=root,
                                   layout=':LAYOUT=fs' if fs else ''))
-    options = _hand_over(workdir)
-    user = MAIL_USER if options else pwd.getpwuid(os.geteuid()).pw_name
+    user, options = hand_over(workdir)
     with open(workdir / 'dovecot.log', 'wb') as log, subprocess.Popen(
             [str(IMAP_BINARY), '-c', str(conf), *options],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
