@@ -1,6 +1,8 @@
 """Starts the servers the benchmark compares, each on a free loopback
-port with a ``bench``/``benchpass`` account: pymap on each backend, and the
-peers when installed (Dovecot, and the original pymap in its own venv)."""
+port with a ``bench``/``benchpass`` account: pymap on each backend, the
+peers when installed (Dovecot, and the original pymap in its own venv),
+and the null server (``null_server.py``), the yardstick client's own
+ceiling."""
 
 from __future__ import annotations
 
@@ -20,9 +22,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ['BENCH_PASSWORD', 'BENCH_USER', 'ROOT', 'YARDSTICK', 'Server',
-           'available_servers', 'free_port', 'present_cpu', 'start_server',
-           'stop', 'wait_for_port']
+__all__ = ['BENCH_PASSWORD', 'BENCH_USER', 'NULL_SERVER', 'ROOT', 'YARDSTICK',
+           'Server', 'available_servers', 'free_port', 'present_cpu',
+           'serves', 'start_server', 'stop', 'wait_for_port']
 
 #: The project's root, and the yardstick that lies beside it.
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +33,10 @@ BENCH_USER = 'bench'
 BENCH_PASSWORD = 'benchpass'
 DOVECOT_IMAP = '/usr/sbin/dovecot'
 DOVECOT_USER = 'pymaptest'
+#: The stand-in server that answers at once (``null_server.py``).
+NULL_SERVER = 'null-server'
+#: The yardstick scenarios the null server answers; others it cannot.
+_NULL_SCENARIOS = frozenset({'append', 'fetch-body', 'store', 'idle-fanout'})
 
 
 @dataclass
@@ -210,15 +216,19 @@ def start_server(kind: str, work: Path, cpu: int | None,
                  redis_url: str | None = None,
                  old_pymap: str | None = None,
                  options: Sequence[str] = ()) -> Iterator[Server]:
-    """Runs one server: ``pymap-<backend>``, ``dovecot``, or
+    """Runs one server: ``pymap-<backend>``, ``dovecot``,
     ``pymap-0.36.7-<backend>`` (*old_pymap* is that version's ``pymap``
-    script, installed in a venv of its own). *options* are extra
-    ``pymap`` arguments for the current pymap."""
+    script, installed in a venv of its own), or :data:`NULL_SERVER`.
+    *options* are extra ``pymap`` arguments for the current pymap."""
     port = free_port()
     work = work.absolute()  # the server runs in it (see _process)
     work.mkdir(parents=True, exist_ok=True)
     env = None
-    if kind == 'dovecot':
+    if kind == NULL_SERVER:
+        argv = _pinned(cpu, [sys.executable,
+                             str(ROOT / 'bench' / 'null_server.py'),
+                             '--port', str(port)])
+    elif kind == 'dovecot':
         config = _dovecot_config(work, port)
         argv = _pinned(cpu, [DOVECOT_IMAP, '-F', '-c', str(config)])
     elif kind.startswith('pymap-0.36.7-'):
@@ -243,7 +253,7 @@ def available_servers(redis_url: str | None,
                       old_pymap: str | None) -> list[str]:
     """The servers :func:`start_server` can run here: pymap on each
     backend (redis with a Redis at *redis_url*), Dovecot when installed,
-    and the original pymap when *old_pymap* is given."""
+    the original pymap when *old_pymap* is given, and the null server."""
     servers = [f'pymap-{backend}' for backend in ('dict', 'maildir')]
     if redis_url:
         servers.append('pymap-redis')
@@ -255,7 +265,15 @@ def available_servers(redis_url: str | None,
         servers.append('pymap-0.36.7-dict')
         if redis_url:
             servers.append('pymap-0.36.7-redis')
+    servers.append(NULL_SERVER)
     return servers
+
+
+def serves(kind: str, scenario: str) -> bool:
+    """Whether the server *kind* answers the yardstick's *scenario*: every
+    server does but the null server, which serves only those that need no
+    real work (``null_server.py``)."""
+    return kind != NULL_SERVER or scenario in _NULL_SCENARIOS
 
 
 def dovecot_available() -> bool:
