@@ -1,5 +1,6 @@
 """Runs the yardstick (``../shared/bench/imapbench.py``) against pymap on
-each backend and against the peers that are installed, A B A B, with the
+each backend, the peers that are installed and the null server (the
+client's own ceiling, ``null_server.py``), A B A B, with the
 server pinned to CPU 0 and the client to CPU 1, and writes the medians to
 ``doc/performance.md``: throughput, and the server's CPU time per operation.
 
@@ -134,7 +135,8 @@ def _cpu_per_operation(entry: dict[str, float]) -> float:
 
 def _run_all(args: argparse.Namespace) -> Results:
     results: Results = {}
-    kinds = args.servers or available_servers(args.redis_url, args.old_pymap)
+    kinds = args.servers or [
+        *available_servers(args.redis_url, args.old_pymap), NULL_SERVER]
     with tempfile.TemporaryDirectory() as tmp:
         Path(tmp).chmod(0o755)  # Dovecot's unprivileged processes look in
         for round_number in range(args.rounds):

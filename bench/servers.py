@@ -253,7 +253,7 @@ def available_servers(redis_url: str | None,
                       old_pymap: str | None) -> list[str]:
     """The servers :func:`start_server` can run here: pymap on each
     backend (redis with a Redis at *redis_url*), Dovecot when installed,
-    the original pymap when *old_pymap* is given, and the null server."""
+    and the original pymap when *old_pymap* is given."""
     servers = [f'pymap-{backend}' for backend in ('dict', 'maildir')]
     if redis_url:
         servers.append('pymap-redis')
@@ -265,7 +265,6 @@ def available_servers(redis_url: str | None,
         servers.append('pymap-0.36.7-dict')
         if redis_url:
             servers.append('pymap-0.36.7-redis')
-    servers.append(NULL_SERVER)
     return servers
 
 
