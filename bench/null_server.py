@@ -25,6 +25,8 @@ import re
 from typing import cast
 
 _LITERAL = re.compile(rb'\{(\d+)\}\r\n\Z')
+#: The yardstick's scenarios this server answers; the others it cannot.
+SCENARIOS = frozenset({'append', 'fetch-body', 'store', 'idle-fanout'})
 
 
 class _Store:

@@ -22,6 +22,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import null_server
+
 __all__ = ['BENCH_PASSWORD', 'BENCH_USER', 'NULL_SERVER', 'ROOT', 'YARDSTICK',
            'Server', 'available_servers', 'free_port', 'present_cpu',
            'serves', 'start_server', 'stop', 'wait_for_port']
@@ -35,8 +37,6 @@ DOVECOT_IMAP = '/usr/sbin/dovecot'
 DOVECOT_USER = 'pymaptest'
 #: The stand-in server that answers at once (``null_server.py``).
 NULL_SERVER = 'null-server'
-#: The yardstick scenarios the null server answers; others it cannot.
-_NULL_SCENARIOS = frozenset({'append', 'fetch-body', 'store', 'idle-fanout'})
 
 
 @dataclass
@@ -272,7 +272,7 @@ def serves(kind: str, scenario: str) -> bool:
     """Whether the server *kind* answers the yardstick's *scenario*: every
     server does but the null server, which serves only those that need no
     real work (``null_server.py``)."""
-    return kind != NULL_SERVER or scenario in _NULL_SCENARIOS
+    return kind != NULL_SERVER or scenario in null_server.SCENARIOS
 
 
 def dovecot_available() -> bool:

@@ -4,6 +4,7 @@ yardstick runs them against it, tiny, without an error or a byte wrong
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -17,7 +18,21 @@ from .strict import skip_or_fail
 
 ROOT = Path(__file__).resolve().parent.parent
 YARDSTICK = ROOT.parent / 'shared' / 'bench' / 'imapbench.py'
-SCENARIOS = ('append', 'fetch-body', 'store', 'idle-fanout')
+
+
+def _claimed_scenarios() -> frozenset[str]:
+    """The scenarios null_server.py says it serves, which bench/run.py
+    asks of it."""
+    spec = importlib.util.spec_from_file_location(
+        'null_server', ROOT / 'bench' / 'null_server.py')
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    scenarios: frozenset[str] = module.SCENARIOS
+    return scenarios
+
+
+SCENARIOS = sorted(_claimed_scenarios())
 
 
 @pytest.fixture

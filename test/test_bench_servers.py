@@ -31,6 +31,7 @@ _STAND_IN = '''\
 
 
 def _servers_module(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    monkeypatch.syspath_prepend(ROOT / 'bench')  # as for a bench script
     spec = importlib.util.spec_from_file_location(
         'bench_servers', ROOT / 'bench' / 'servers.py')
     assert spec is not None and spec.loader is not None
