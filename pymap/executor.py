@@ -5,13 +5,17 @@ through :func:`run_blocking`, which runs them on one shared, bounded set of
 worker threads, so that a client appending or fetching a large message
 never delays the other connections (ARCHITECTURE.md §2, rule 6).
 
-A call costs one hand-off each way: the workers wait on a
-:class:`queue.SimpleQueue`, and a finished call resolves the caller's
-future with :meth:`~asyncio.AbstractEventLoop.call_soon_threadsafe`. That
-is cheaper than :meth:`~asyncio.AbstractEventLoop.run_in_executor` with a
-:class:`~concurrent.futures.ThreadPoolExecutor`, which chains a second
-future and takes more locks, and the backends make a call or more per IMAP
-command.
+A call costs one hand-off each way: a worker sleeps on a lock of its own
+and is woken alone to run the call, and a finished call resolves the
+caller's future with :meth:`~asyncio.AbstractEventLoop.call_soon_threadsafe`.
+That is cheaper than :meth:`~asyncio.AbstractEventLoop.run_in_executor`
+with a :class:`~concurrent.futures.ThreadPoolExecutor`, which chains a
+second future and takes more locks, and than workers that all wait on one
+:class:`queue.SimpleQueue`: a worker taking a call from it hands the
+queue's lock on to the next sleeping worker, which wakes and takes the GIL
+only to find the queue empty. On a server pinned to one core every such
+wake-up is a switch between threads, and the backends make a call or more
+per IMAP command.
 """
 
 from __future__ import annotations
@@ -22,8 +26,8 @@ import contextlib
 import contextvars
 import os
 import threading
+from collections import deque
 from collections.abc import Callable
-from queue import SimpleQueue
 from typing import Any, ParamSpec, TypeVar
 
 __all__ = ['MAX_WORKERS', 'run_blocking', 'run_to_end']
@@ -91,52 +95,100 @@ def _settle(call: _Call, result: object, exc: BaseException | None) -> None:
         future.set_exception(exc)
 
 
-class _Workers:
-    """*size* daemon threads taking calls from one queue, started by the
-    first call; :meth:`stop` (at interpreter exit) lets the queued calls
-    finish, and a call after it starts new threads."""
+class _Worker:
+    """A worker thread's hand-over point: :attr:`wake` is held while the
+    thread sleeps, and released to hand it :attr:`call`."""
+
+    __slots__ = ('call', 'wake')
+
+    def __init__(self) -> None:
+        self.call: _Call | None = None
+        self.wake = threading.Lock()
+        self.wake.acquire()
+
+
+class _Pool:
+    """Up to *size* threads, started as calls need them. A call goes to
+    the thread that went idle last, woken alone (its caches are the
+    warmest), or waits in a queue for the next thread to finish."""
 
     def __init__(self, size: int) -> None:
         self.size = size
         self._lock = threading.Lock()
+        self._idle: list[_Worker] = []
+        self._queued: deque[_Call | None] = deque()
         self._threads: list[threading.Thread] = []
-        self._calls: SimpleQueue[_Call | None] = SimpleQueue()
 
     def submit(self, call: _Call) -> None:
-        """Queues *call* for the next free thread."""
+        """Hands *call* to an idle thread, or queues it."""
         with self._lock:
-            if not self._threads:
-                self._threads = [
-                    threading.Thread(target=_work, args=(self._calls,),
-                                     name=f'pymap-blocking_{index}',
-                                     daemon=True)
-                    for index in range(self.size)]
-                for thread in self._threads:
-                    thread.start()
-            self._calls.put(call)
+            if self._idle:
+                self._hand(self._idle.pop(), call)
+                return
+            self._queued.append(call)
+            if len(self._threads) < self.size:
+                thread = threading.Thread(
+                    target=self._serve, args=(_Worker(),),
+                    name=f'pymap-blocking_{len(self._threads)}',
+                    daemon=True)
+                self._threads.append(thread)
+                thread.start()
 
     def stop(self) -> None:
         """Ends the threads once the calls queued before have run."""
         with self._lock:
-            threads, calls = self._threads, self._calls
-            self._threads, self._calls = [], SimpleQueue()
-        for _ in threads:
-            calls.put(None)
+            idle, self._idle = self._idle, []
+            for worker in idle:
+                self._hand(worker, None)
+            self._queued.extend(None for _ in
+                                range(len(self._threads) - len(idle)))
+            threads = self._threads
         for thread in threads:
             thread.join()
+
+    @staticmethod
+    def _hand(worker: _Worker, call: _Call | None) -> None:
+        worker.call = call
+        worker.wake.release()
+
+    def _serve(self, worker: _Worker) -> None:
+        while (call := self._next(worker)) is not None:
+            call.run()
+            del call
+
+    def _next(self, worker: _Worker) -> _Call | None:
+        """The next queued call, else the one handed to *worker* once it
+        has slept until then (``None``: stop)."""
+        with self._lock:
+            if self._queued:
+                return self._queued.popleft()
+            self._idle.append(worker)
+        worker.wake.acquire()
+        call, worker.call = worker.call, None
+        return call
+
+
+class _Workers:
+    """The pool of the process: :meth:`stop` (at interpreter exit) lets
+    the queued calls finish, and a call after it starts new threads."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._pool = _Pool(size)
+
+    def submit(self, call: _Call) -> None:
+        """Runs *call* in the next free thread."""
+        self._pool.submit(call)
+
+    def stop(self) -> None:
+        """Ends the threads once the calls queued before have run."""
+        pool, self._pool = self._pool, _Pool(self.size)
+        pool.stop()
 
     def forget(self) -> None:
         """Starts over without threads (in a forked child, the parent's
         threads do not exist)."""
-        self._lock = threading.Lock()
-        self._threads = []
-        self._calls = SimpleQueue()
-
-
-def _work(calls: SimpleQueue[_Call | None]) -> None:
-    while (call := calls.get()) is not None:
-        call.run()
-        del call
+        self._pool = _Pool(self.size)
 
 
 _workers = _Workers(MAX_WORKERS)
