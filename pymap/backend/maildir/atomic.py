@@ -14,13 +14,14 @@ __all__ = ['fsync_dir', 'temp_path', 'write_atomic', 'write_new']
 _serial = itertools.count(1)
 
 
-def temp_path(directory: Path, name: str) -> Path:
+def temp_path(directory: Path, name: str, suffix: str = '.pymap-tmp'
+              ) -> Path:
     """A fresh temporary path for *name*: in the maildir's ``tmp/`` when
     there is one (Dovecot and maildir readers never list it), else beside
     the target."""
     tmp = directory / 'tmp'
     where = tmp if tmp.is_dir() else directory
-    return where / f'{name}.{os.getpid()}.{next(_serial)}.pymap-tmp'
+    return where / f'{name}.{os.getpid()}.{next(_serial)}{suffix}'
 
 
 def fsync_dir(directory: Path) -> None:

@@ -17,10 +17,12 @@ count moved by exactly the events of the changes this process made since
 One ``inotify`` instance serves a whole backend; it is read only when
 asked (:meth:`ChangeFeed.drain`), never blocks, and needs no event loop.
 Where there is no ``inotify`` (other systems, or no watches left), or a
-watch was removed (the folder was deleted, its file system unmounted), or
-the queue overflowed, the feed vouches for nothing and the folder is
-probed on disk as before. The number of folders watched at once is
-bounded; the least recently used one gives up its watches first.
+watch was removed (the folder was deleted or moved, its file system
+unmounted), or the queue overflowed, the feed vouches for nothing and the
+folder is probed on disk as before; a folder that is watched and was not
+deleted or moved is still there (:attr:`FolderFeed.lost`). The number of
+folders watched at once is bounded; the least recently used one gives up
+its watches first.
 """
 
 from __future__ import annotations
@@ -77,7 +79,9 @@ _SHORT_READ = _READ_SIZE - 512
 
 class FolderFeed:
     """The events of one maildir: :attr:`count` moves with every one that
-    may change its index; :attr:`lost` once the kernel stopped watching."""
+    may change its index; :attr:`lost` once the kernel stopped watching
+    the folder at its path (it, ``cur/`` or ``new/`` was deleted or
+    moved)."""
 
     __slots__ = ('count', 'lost', 'watches')
 
@@ -198,6 +202,8 @@ class ChangeFeed:
             del self._by_watch[watch]
         if not is_folder or not name or name in _INDEX_FILES:
             feed.count += 1
+        if mask & _IN_MOVE_SELF:  # the watches follow it away from its path
+            self._forget(feed)
 
 
 def _events(data: bytes) -> Iterator[tuple[int, int, bytes]]:

@@ -18,7 +18,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pymap.exceptions import TemporaryFailure
-from pymap.interfaces.storage import FlagSet, MessageMeta, StoreMode
+from pymap.interfaces.storage import (
+    AssignedUids,
+    FlagSet,
+    MessageMeta,
+    StoreMode,
+)
 
 from .atomic import fsync_dir, write_new
 from .filenames import (
@@ -94,7 +99,7 @@ class MaildirFolder(FolderIndex):
             self._flag_sets = {}
         return bool(wanted)
 
-    def commit(self, prepared: Sequence[Prepared]) -> list[int]:
+    def commit(self, prepared: Sequence[Prepared]) -> AssignedUids[int]:
         """Moves prepared files into ``cur/`` and gives them UIDs, all or
         none; the files are durable when it returns."""
         with self._lock():
@@ -120,7 +125,7 @@ class MaildirFolder(FolderIndex):
                                  _new_meta(uid, item)))
             self.next_uid = uidlist.next_uid
             self._own_change()
-        return [uid for uid, _ in added]
+        return AssignedUids((uid for uid, _ in added), self.uid_validity)
 
     def _record_uids(self, uidlist: UidList,
                      added: list[tuple[int, str]]) -> None:

@@ -114,6 +114,7 @@ class FolderIndex:
         #: :meth:`refresh` then skips the probe.
         self.vouched = False
         self._skipped_probe = False
+        self._dotlock: DotLock | None = None
 
     @property
     def path(self) -> Path:
@@ -212,7 +213,13 @@ class FolderIndex:
             and time.monotonic() - self._touched >= VERIFY_AFTER
 
     def _lock(self) -> DotLock:
-        return DotLock(self.path / UIDLIST_FILE)
+        """The uidlist's dot-lock: one kept for the maildir, so that taking
+        it creates no file (see :mod:`.lock`)."""
+        target = self.path / UIDLIST_FILE
+        lock = self._dotlock
+        if lock is None or lock.target != target:
+            lock = self._dotlock = DotLock(target)
+        return lock
 
     def _refresh_locked(self) -> None:
         count = self._probe_begins()

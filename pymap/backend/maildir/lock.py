@@ -2,12 +2,24 @@
 Dovecot's "Maildir" and "Locking" documentation).
 
 The lock is a file next to the file it protects, holding ``<pid>:<host>``
-of its owner. It is written under a temporary name first and then
-hard-linked into place, which fails if the lock exists (Dovecot's
-``dotlock_use_excl = no`` way), so that a lock is never seen empty: a
-maker killed half-way leaves no lock at all, where Dovecot, finding an
-empty one, would wait two minutes and then fail. Where the file system
-has no hard links the lock is created with ``O_EXCL`` directly.
+of its owner. It is written under a temporary name first (the owner
+file, in the maildir's ``tmp/``) and then hard-linked into place, which
+fails if the lock exists (Dovecot's ``dotlock_use_excl = no`` way), so
+that a lock is never seen empty: a maker killed half-way leaves no lock at
+all, where Dovecot, finding an empty one, would wait two minutes and then
+fail. Where the file system has no hard links the lock is created with
+``O_EXCL`` directly.
+
+A :class:`DotLock` keeps its owner file from one acquisition to the next
+and only unlinks the lock's name on release, so that taking the lock
+creates and frees no inode: a folder's uidlist is locked for every
+APPEND, and on ext4 without a journal every inode allocation scans past
+the inodes freed in the last half minute (``recently_deleted``), so that
+a file created and removed per delivery made each delivery slower than
+the one before. The owner file's times are set anew at each acquisition,
+so that to Dovecot and to :meth:`DotLock.release` each lock is a new one.
+The owner file is removed with its :class:`DotLock` (or at exit); one left
+by a killed process goes with the rest of ``tmp/`` after 36 hours.
 
 A lock is stale, and is broken, when its owner is a process of this host
 that no longer exists, when it is still empty :data:`UNWRITTEN_AFTER`
@@ -21,21 +33,28 @@ from __future__ import annotations
 
 import errno
 import os
-import secrets
 import socket
 import time
+import weakref
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import NamedTuple
 
 from pymap.exceptions import InUse
 
-__all__ = ['STALE_AFTER', 'TIMEOUT', 'UNWRITTEN_AFTER', 'DotLock']
+from .atomic import temp_path
+
+__all__ = ['OWNER_SUFFIX', 'STALE_AFTER', 'TIMEOUT', 'UNWRITTEN_AFTER',
+           'DotLock']
 
 #: Seconds after which an untouched lock is considered abandoned.
 STALE_AFTER = 120.0
 #: Seconds after which a lock with no owner written in it is abandoned:
 #: a live maker writes its name right after creating the file.
 UNWRITTEN_AFTER = 2.0
+#: How the name of a kept owner file ends.
+OWNER_SUFFIX = '.pymap-lock'
 #: Seconds to wait for a lock before answering ``NO [INUSE]``.
 TIMEOUT = 30.0
 _MAX_DELAY = 0.05
@@ -50,10 +69,13 @@ class DotLock:
 
     def __init__(self, target: Path, timeout: float = TIMEOUT,
                  stale_after: float = STALE_AFTER) -> None:
+        self.target = target
         self.path = target.with_name(target.name + '.lock')
         self.timeout = timeout
         self.stale_after = stale_after
         self._identity: tuple[int, int] | None = None
+        self._owner: _Owner | None = None
+        self._links = True
 
     def __enter__(self) -> DotLock:
         self.acquire()
@@ -87,21 +109,43 @@ class DotLock:
             pass
 
     def _try_create(self) -> bool:
-        temp = self.path.with_name(
-            f'.{self.path.name}.{os.getpid()}.{secrets.token_hex(4)}')
-        identity = _write_owner(temp)
+        if not self._links:
+            return self._try_create_exclusive()
         try:
-            os.link(temp, self.path)
+            os.link(self._fresh_owner(), self.path)
         except FileExistsError:
             return False
         except OSError as exc:
             if exc.errno not in _NO_HARD_LINKS:
                 raise
+            self._links = False
+            self.close()
             return self._try_create_exclusive()
-        finally:
-            temp.unlink(missing_ok=True)
-        self._identity = identity
+        self._identity = _identity(self.path)
         return True
+
+    def _fresh_owner(self) -> Path:
+        """The owner file, made on first use (or anew in a forked child,
+        or when a cleaner of ``tmp/`` took it), its times set to now."""
+        owner = self._owner
+        if owner is not None and owner.pid == os.getpid():
+            try:
+                os.utime(owner.path)
+                return owner.path
+            except FileNotFoundError:
+                pass
+        path = temp_path(self.path.parent, self.path.name, OWNER_SUFFIX)
+        _write_owner(path)
+        self._owner = _Owner(path, os.getpid(), weakref.finalize(
+            self, _remove, path, os.getpid()))
+        return path
+
+    def close(self) -> None:
+        """Removes the owner file now rather than when the lock is
+        garbage or the process exits."""
+        owner, self._owner = self._owner, None
+        if owner is not None:
+            owner.remove()
 
     def _try_create_exclusive(self) -> bool:
         try:
@@ -129,6 +173,22 @@ class DotLock:
         except FileNotFoundError:
             pass
         return True
+
+
+class _Owner(NamedTuple):
+    """An owner file and the process that wrote its name in it."""
+
+    path: Path
+    pid: int
+    #: Removes the file, once (a :class:`weakref.finalize`).
+    remove: Callable[[], object]
+
+
+def _remove(path: Path, pid: int) -> None:
+    """Removes the owner file *pid* wrote (not a forked child's parent's,
+    whose exit runs the finalizers it inherited)."""
+    if os.getpid() == pid:
+        path.unlink(missing_ok=True)
 
 
 def _write_owner(path: Path) -> tuple[int, int]:

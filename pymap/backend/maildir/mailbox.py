@@ -34,6 +34,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from pymap.exceptions import NotSupported
 from pymap.interfaces.storage import (
+    AssignedUids,
     FlagSet,
     Mailbox,
     MailboxSnapshot,
@@ -52,15 +53,18 @@ from .folder import MaildirFolder, Prepared
 from .folderlock import FolderLock
 from .index import Record
 from .nowait import read_cached
-from .summaries import FolderSummaries
+from .summaries import FolderSummaries, SummaryKey
 from .watch import FolderWatch
 
-__all__ = ['POLL_INTERVAL', 'MaildirMailbox']
+__all__ = ['LOCKED_WRITE_MAX', 'POLL_INTERVAL', 'MaildirMailbox']
 
 #: Seconds between probes for changes by other processes while waiting.
 POLL_INTERVAL = 0.5
 #: Messages whose sizes and dates are fetched per executor call.
 _CHUNK = 1024
+#: Octets of new messages written under the lock, in the executor call
+#: that commits them; larger appends write their files before taking it.
+LOCKED_WRITE_MAX = 1 << 20
 
 _P = ParamSpec('_P')
 _T = TypeVar('_T')
@@ -133,6 +137,16 @@ class MaildirMailbox:
             folder.absorb_own_events()
         return result
 
+    def vouched_present(self) -> bool:
+        """Whether the kernel vouches that the maildir is still there: it
+        watches the folder and reported no removal or move of it or of its
+        ``cur/`` and ``new/`` (see :mod:`.changefeed`)."""
+        feed = self._folder.feed
+        if feed is None:
+            return False
+        self._changes.drain()
+        return not feed.lost
+
     def _quiet(self) -> bool:
         """Whether the kernel vouches that no other process changed the
         folder since the last probe began, so that the index in memory is
@@ -191,23 +205,46 @@ class MaildirMailbox:
         self._snapshot = snapshot
         return snapshot
 
-    async def append(self, messages: Sequence[NewMessage]) -> list[int]:
-        prepared: list[Prepared] = []
-        summarizing = self._summaries.summarize_new(
-            [message.data for message in messages])
+    async def append(self, messages: Sequence[NewMessage]
+                     ) -> AssignedUids[int]:
+        early = await self._write_early(messages)
         try:
-            for message in messages:
-                prepared.append(await on_disk(
-                    self._folder.write_temp, message.data, message.flags,
-                    message.internal_date))
-            uids = await self._step(self._folder.commit, prepared)
+            uids, made = await self._step(self._deliver, messages, early)
         except BaseException:
-            summarizing.cancel()
-            await on_disk(_discard, prepared)
+            if early:
+                await on_disk(_discard, early)
             raise
-        await self._summaries.add_new([item.base for item in prepared],
-                                      summarizing, self._run)
+        self._summaries.keep(made)
         return uids
+
+    async def _write_early(self, messages: Sequence[NewMessage]
+                           ) -> list[Prepared]:
+        """The files of messages larger in all than :data:`LOCKED_WRITE_MAX`,
+        written before the lock is taken, so that other commands on the
+        mailbox do not wait for long writes; none for smaller ones, which
+        :meth:`_deliver` writes."""
+        if sum(len(message.data) for message in messages) \
+                <= LOCKED_WRITE_MAX:
+            return []
+        return await on_disk(_write_all, self._folder, messages)
+
+    def _deliver(self, messages: Sequence[NewMessage],
+                 early: list[Prepared]) -> tuple[
+                     AssignedUids[int],
+                     list[tuple[SummaryKey, MessageSummary]]]:
+        """Blocking, under the lock: writes the message files (unless
+        written *early*), commits them and stores their summaries, in one
+        executor call; the UIDs and the summaries made."""
+        prepared = early or _write_all(self._folder, messages)
+        try:
+            uids = self._folder.commit(prepared)
+        except BaseException:
+            _discard(prepared)
+            raise
+        made = self._summaries.store_new(
+            [(item.base, message.data)
+             for item, message in zip(prepared, messages, strict=True)])
+        return uids, made
 
     async def copy_to(self, uids: Sequence[int], target: Mailbox,
                       move: bool) -> list[tuple[int, int]]:
@@ -223,8 +260,9 @@ class MaildirMailbox:
         except BaseException:
             await on_disk(_discard, [item for _, item in exported])
             raise
-        pairs = [(uid, new_uid) for (uid, _), new_uid
-                 in zip(exported, new_uids, strict=True)]
+        pairs = AssignedUids([(uid, new_uid) for (uid, _), new_uid
+                              in zip(exported, new_uids, strict=True)],
+                             new_uids.uid_validity)
         if move:
             await self._step(self._folder.expunge,
                              [uid for uid, _ in pairs])
@@ -321,6 +359,20 @@ def _read_cached(folder: MaildirFolder, record: Record) -> bytes | None:
     if size is None:
         return None
     return read_cached(folder.file_of(record), size)
+
+
+def _write_all(folder: MaildirFolder, messages: Sequence[NewMessage]
+               ) -> list[Prepared]:
+    """Writes the messages to ``tmp/``, all or none."""
+    prepared: list[Prepared] = []
+    try:
+        for message in messages:
+            prepared.append(folder.write_temp(
+                message.data, message.flags, message.internal_date))
+    except BaseException:
+        _discard(prepared)
+        raise
+    return prepared
 
 
 def _discard(prepared: Sequence[Prepared]) -> None:

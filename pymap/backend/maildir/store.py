@@ -64,9 +64,12 @@ class MaildirMailboxSet:
 
     async def get_mailbox(self, name: str) -> MaildirMailbox:
         path = self._layout.path_of(name)
+        mailbox = self._mailboxes.get(name)
+        if mailbox is not None and mailbox.path == path \
+                and mailbox.vouched_present():
+            return mailbox
         if not await on_disk(_is_mailbox, path):
             raise MailboxNotFound()
-        mailbox = self._mailboxes.get(name)
         if mailbox is None or mailbox.path != path:
             folder = MaildirFolder(path, self._layout.root, self._fsync)
             mailbox = MaildirMailbox(name, folder, self._cache)

@@ -10,14 +10,12 @@ summarised as they are appended, while their content is at hand.
 
 from __future__ import annotations
 
-import asyncio
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import ParamSpec, Protocol, TypeVar
 
 from pymap.backend.summaries import cached_summaries
 from pymap.backend.summarycache import SummaryCache
-from pymap.executor import run_blocking
 from pymap.interfaces.storage import MessageMeta
 from pymap.mime import MessageContent, MessageSummary
 
@@ -79,30 +77,25 @@ class FolderSummaries:
             yield await run(_locate, self._folder,
                             uids[start:start + _CHUNK])
 
-    @staticmethod
-    def summarize_new(messages: Sequence[bytes]) -> asyncio.Future[
-            list[tuple[MessageSummary, bytes] | None]]:
-        """Starts summarising messages being appended, in the executor
-        while their files are written: each summary and its stored form,
-        or ``None`` for messages larger than :data:`APPEND_MAX`, which are
-        summarised when first asked for."""
-        return asyncio.ensure_future(run_blocking(_summarize_all, messages))
+    def store_new(self, messages: Sequence[tuple[str, bytes]]
+                  ) -> list[tuple[SummaryKey, MessageSummary]]:
+        """Blocking, under the mailbox's lock: summarises messages just
+        appended as the files named, while their content is at hand, and
+        stores the summaries in the file; gives them for :meth:`keep`.
+        Messages larger than :data:`APPEND_MAX` are summarised when first
+        asked for."""
+        made = [(base, MessageContent.parse(data).summary)
+                for base, data in messages if len(data) <= APPEND_MAX]
+        self._file.append([(base, encode_summary(summary))
+                           for base, summary in made], self._live)
+        maildir = os.fspath(self._folder.path)
+        return [((maildir, base), summary) for base, summary in made]
 
-    async def add_new(self, bases: Sequence[str], summarizing: asyncio.Future[
-            list[tuple[MessageSummary, bytes] | None]],
-            run: Runner) -> None:
-        """Keeps the summaries :meth:`summarize_new` made of the messages
-        now appended as the files *bases*."""
-        made = {base: item for base, item
-                in zip(bases, await summarizing, strict=True)
-                if item is not None}
-        if made:
-            await run(self._file.append,
-                      [(base, stored) for base, (_, stored) in made.items()],
-                      self._live)
-            maildir = os.fspath(self._folder.path)
-            for base, (summary, _) in made.items():
-                self._cache.put((maildir, base), summary)
+    def keep(self, made: Sequence[tuple[SummaryKey, MessageSummary]]
+             ) -> None:
+        """Keeps in memory the summaries :meth:`store_new` made."""
+        for key, summary in made:
+            self._cache.put(key, summary)
 
     def _summarize(self, wanted: list[tuple[MessageMeta, str]]
                    ) -> dict[str, MessageSummary]:
@@ -127,16 +120,6 @@ class FolderSummaries:
 
     def _live(self) -> set[str]:
         return {record.base for record in self._folder.records.values()}
-
-
-def _summarize_all(messages: Sequence[bytes]
-                   ) -> list[tuple[MessageSummary, bytes] | None]:
-    return [_stored(MessageContent.parse(data).summary)
-            if len(data) <= APPEND_MAX else None for data in messages]
-
-
-def _stored(summary: MessageSummary) -> tuple[MessageSummary, bytes]:
-    return summary, encode_summary(summary)
 
 
 def _locate(folder: MaildirFolder, uids: Sequence[int]

@@ -98,6 +98,23 @@ def test_a_deleted_folder_is_lost_and_watched_anew(tmp_path: Path) -> None:
     assert moved(feed, again)
 
 
+@pytest.mark.parametrize('moving', ['', 'cur'])
+def test_a_moved_folder_is_lost_and_no_longer_watched(
+        tmp_path: Path, moving: str) -> None:
+    feed = ChangeFeed()
+    path = maildir(tmp_path / 'box')
+    folder = watched(feed, path)
+    (tmp_path / 'box' / moving).rename(tmp_path / 'away')
+    feed.drain()
+    assert folder.lost
+    count = folder.count
+    for subdir in ('cur', 'new'):
+        (tmp_path / 'away' / subdir).mkdir(exist_ok=True)
+        (tmp_path / 'away' / subdir / 'm1').write_bytes(b'x')
+    feed.drain()
+    assert folder.count == count  # its watches were removed
+
+
 def test_the_least_recently_used_folder_gives_up_its_watches(
         tmp_path: Path) -> None:
     feed = ChangeFeed(max_folders=2)

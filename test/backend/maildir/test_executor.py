@@ -26,6 +26,8 @@ from pymap.exceptions import TemporaryFailure
 from pymap.executor import run_blocking
 from pymap.interfaces.storage import NewMessage
 
+from .leftovers import left_in_tmp
+
 _request = contextvars.ContextVar('_request', default='none')
 
 
@@ -242,4 +244,4 @@ async def test_full_disk_during_append_leaves_nothing(
     with pytest.raises(TemporaryFailure):
         await inbox.append([message, message])
     assert (await inbox.snapshot()).uids == [1]
-    assert list((tmp_path / 'tmp').iterdir()) == []
+    assert left_in_tmp(tmp_path) == []

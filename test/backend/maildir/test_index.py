@@ -17,6 +17,8 @@ from pymap.backend.maildir.index import crlf_size
 from pymap.backend.maildir.keywords import KeywordLimit, add_keywords
 from pymap.exceptions import MailboxNotFound
 
+from .leftovers import left_in_tmp
+
 DATE = datetime(2021, 3, 4, 5, 6, 7, tzinfo=UTC)
 
 
@@ -60,7 +62,7 @@ def test_append_writes_file_uidlist_and_date(folder: MaildirFolder) -> None:
     assert path.stat().st_mtime == DATE.timestamp()
     assert _uidlist(folder)[1] == f'1 :{name.partition(":")[0]}'
     assert (folder.path / 'dovecot-keywords').read_bytes() == b'0 $Label1\n'
-    assert os.listdir(folder.tmp) == []
+    assert left_in_tmp(folder.path) == []
     snapshot = folder.snapshot()
     assert snapshot.uids == [1]
     assert snapshot.flags == {1: {b'\\Seen', b'$Label1'}}

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pymap.backend.maildir.lock import UNWRITTEN_AFTER, DotLock
+from pymap.backend.maildir.lock import OWNER_SUFFIX, UNWRITTEN_AFTER, DotLock
 from pymap.exceptions import InUse
 
 
@@ -32,7 +32,7 @@ def test_lock_file_names_its_owner(tmp_path: Path) -> None:
     assert not lock.path.exists()
 
 
-def test_lock_appears_whole_and_leaves_no_temporary_file(
+def test_lock_appears_whole_and_its_owner_file_goes_on_close(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / 'dovecot-uidlist'
     owner = f'{os.getpid()}:{socket.gethostname()}'
@@ -50,7 +50,68 @@ def test_lock_appears_whole_and_leaves_no_temporary_file(
         with pytest.raises(InUse):
             DotLock(target, timeout=0.05).acquire()
     assert set(linked) == {owner}
+    lock.close()
     assert os.listdir(tmp_path) == []
+
+
+def test_taking_the_lock_again_makes_no_file(tmp_path: Path) -> None:
+    (tmp_path / 'tmp').mkdir()
+    lock = DotLock(tmp_path / 'dovecot-uidlist')
+    with lock:
+        first = lock.path.stat()
+    (kept,) = os.listdir(tmp_path / 'tmp')
+    assert kept.endswith(OWNER_SUFFIX)
+    time.sleep(0.01)
+    with lock:
+        again = lock.path.stat()
+        assert lock.path.read_text().startswith(f'{os.getpid()}:')
+    assert again.st_ino == first.st_ino
+    assert again.st_mtime_ns > first.st_mtime_ns  # a new lock to others
+    assert os.listdir(tmp_path / 'tmp') == [kept]
+    assert sorted(os.listdir(tmp_path)) == ['tmp']
+    del lock  # garbage: its owner file goes
+    assert os.listdir(tmp_path / 'tmp') == []
+
+
+def test_owner_file_taken_by_a_cleaner_is_made_again(tmp_path: Path
+                                                    ) -> None:
+    (tmp_path / 'tmp').mkdir()
+    lock = DotLock(tmp_path / 'file')
+    with lock:
+        pass
+    for name in os.listdir(tmp_path / 'tmp'):
+        os.unlink(tmp_path / 'tmp' / name)
+    with lock:
+        assert lock.path.read_text().startswith(f'{os.getpid()}:')
+    assert len(os.listdir(tmp_path / 'tmp')) == 1
+    lock.close()
+    assert os.listdir(tmp_path / 'tmp') == []
+
+
+def test_a_forked_child_names_itself_and_spares_its_parents_file(
+        tmp_path: Path) -> None:
+    script = (
+        'import os, sys\n'
+        'from pathlib import Path\n'
+        'from pymap.backend.maildir.lock import DotLock\n'
+        'lock = DotLock(Path(sys.argv[1]))\n'
+        'with lock:\n'
+        '    pass\n'
+        'pid = os.fork()\n'
+        'if pid == 0:\n'
+        '    with lock:\n'
+        '        print(lock.path.read_text().partition(":")[0])\n'
+        '    sys.exit(0)\n'
+        'os.waitpid(pid, 0)\n'
+        'print(os.getpid(), len(os.listdir(Path(sys.argv[1]).parent)))\n')
+    done = subprocess.run([sys.executable, '-c', script,
+                           str(tmp_path / 'file')], check=True, timeout=30,
+                          capture_output=True, text=True)
+    child, parent = done.stdout.splitlines()
+    parent_pid, left = parent.split()
+    assert child != parent_pid
+    assert left == '1'  # the parent's owner file, the child's gone
+    assert os.listdir(tmp_path) == []  # and the parent's, at its exit
 
 
 def test_lock_without_hard_links_is_created_exclusively(

@@ -16,6 +16,7 @@ import pytest
 from pymap.backend.command_end import command_end
 from pymap.backend.maildir import mailbox as mailbox_module
 from pymap.backend.maildir import nowait
+from pymap.backend.maildir import store as store_module
 from pymap.backend.maildir.cache import ContentCache
 from pymap.backend.maildir.changefeed import AVAILABLE, ChangeFeed
 from pymap.backend.maildir.keywords import KeywordLimit
@@ -26,6 +27,7 @@ from pymap.exceptions import MailboxNotFound, NotAllowed, NotSupported
 from pymap.interfaces.storage import MessageMeta, NewMessage, StoredMessage
 from pymap.mime import MessageContent
 
+from .leftovers import left_in_tmp
 from .test_nowait import needs_nowait
 
 DATE = datetime(2022, 2, 2, 2, 2, 2, tzinfo=UTC)
@@ -74,7 +76,7 @@ async def test_append_is_all_or_nothing(mailboxes: MaildirMailboxSet
         await inbox.append(many)
     snapshot = await inbox.snapshot()
     assert snapshot.uids == [1, 2]
-    assert os.listdir(inbox.path / 'tmp') == []
+    assert left_in_tmp(inbox.path) == []
 
 
 async def test_snapshot_is_cached_until_a_change(
@@ -101,7 +103,50 @@ def disk_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return await on_disk(fn, *args, **kwargs)
 
     monkeypatch.setattr(mailbox_module, 'on_disk', counting)
+    monkeypatch.setattr(store_module, 'on_disk', counting)
     return calls
+
+
+async def test_an_append_is_one_executor_call(
+        mailboxes: MaildirMailboxSet, disk_calls: list[str]) -> None:
+    inbox = await mailboxes.get_mailbox('INBOX')
+    await inbox.append([_message(b'Subject: a\n\nbody\n')])
+    disk_calls.clear()
+    uids = await inbox.append([_message(b'Subject: b\n\nbody\n'),
+                               _message(b'Subject: c\n\nbody\n')])
+    with command_end():
+        snapshot = await inbox.snapshot()
+    assert uids == snapshot.uids[1:] == [2, 3]
+    assert uids.uid_validity == snapshot.uid_validity
+    assert disk_calls == ['_deliver']
+
+
+async def test_a_large_append_writes_before_it_locks(
+        mailboxes: MaildirMailboxSet, disk_calls: list[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(mailbox_module, 'LOCKED_WRITE_MAX', 10)
+    inbox = await mailboxes.get_mailbox('INBOX')
+    disk_calls.clear()
+    assert await inbox.append([_message(b'Subject: big\n\nbody\n')]) == [1]
+    assert disk_calls == ['_write_all', '_deliver']
+    (loaded,) = [item async for item in inbox.load([1], True)]
+    assert isinstance(loaded, StoredMessage)
+    assert loaded.content.raw == b'Subject: big\n\nbody\n'
+
+
+@needs_inotify
+async def test_a_watched_mailbox_is_found_without_the_disk(
+        mailboxes: MaildirMailboxSet, disk_calls: list[str]) -> None:
+    await mailboxes.create_mailbox('Box')
+    box = await mailboxes.get_mailbox('Box')
+    await box.snapshot()
+    disk_calls.clear()
+    assert await mailboxes.get_mailbox('Box') is box
+    assert disk_calls == []
+    os.rename(box.path, box.path.with_name('.Elsewhere'))
+    with pytest.raises(MailboxNotFound):
+        await mailboxes.get_mailbox('Box')
+    assert disk_calls == ['_is_mailbox']
 
 
 async def test_one_executor_call_per_step_and_none_to_end_a_command(
