@@ -6,9 +6,9 @@ worker threads, so that a client appending or fetching a large message
 never delays the other connections (ARCHITECTURE.md §2, rule 6).
 
 A call costs one hand-off each way: a worker sleeps on a lock of its own
-and is woken alone to run the call, and a finished call resolves the
-caller's future with :meth:`~asyncio.AbstractEventLoop.call_soon_threadsafe`.
-That is cheaper than :meth:`~asyncio.AbstractEventLoop.run_in_executor`
+and is woken alone to run the call, and a finished call wakes the loop
+through a pipe of its own (:class:`_Inbox`). That is cheaper than
+:meth:`~asyncio.AbstractEventLoop.run_in_executor`
 with a :class:`~concurrent.futures.ThreadPoolExecutor`, which chains a
 second future and takes more locks, and than workers that all wait on one
 :class:`queue.SimpleQueue`: a worker taking a call from it hands the
@@ -26,6 +26,7 @@ import contextlib
 import contextvars
 import os
 import threading
+import weakref
 from collections import deque
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
@@ -43,12 +44,14 @@ MAX_WORKERS = min(32, (os.cpu_count() or 1) + 4)
 class _Call:
     """One call of a function in a worker, and the future awaiting it."""
 
-    __slots__ = ('_context', '_ended', '_fn', '_future', '_loop', 'settled')
+    __slots__ = ('_context', '_ended', '_fn', '_future', '_inbox', '_loop',
+                 'settled')
 
     def __init__(self, loop: asyncio.AbstractEventLoop,
                  future: asyncio.Future[Any],
                  fn: Callable[[], object]) -> None:
         self._loop = loop
+        self._inbox = _Inbox.of(loop)
         self._future = future
         self._context = contextvars.copy_context()
         self._fn = fn
@@ -74,8 +77,64 @@ class _Call:
             result = self._context.run(self._fn)
         except BaseException as exc:  # raised in the awaiting coroutine
             error = exc
-        with contextlib.suppress(RuntimeError):
-            self._loop.call_soon_threadsafe(_settle, self, result, error)
+        self._inbox.post(self, result, error)
+
+
+class _Inbox:
+    """Where the workers leave the calls they finished for one event loop:
+    in a queue, and a byte in a pipe that the loop watches to wake it.
+    :func:`os.write` lets go of the GIL before it writes, so the loop,
+    woken on the same core as the worker, finds the GIL free; woken by
+    :meth:`~asyncio.AbstractEventLoop.call_soon_threadsafe`, which writes
+    holding it, the loop waited for the worker to let it go, and the two
+    threads passed it back and forth (doc/performance.md, "A maildir
+    APPEND")."""
+
+    _of_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop,
+                                        _Inbox] = weakref.WeakKeyDictionary()
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._done: deque[tuple[_Call, object, BaseException | None]] = \
+            deque()
+        self._read, self._write = os.pipe()
+        os.set_blocking(self._read, False)
+        os.set_blocking(self._write, False)
+        #: Held while writing, so that no write goes to a closed pipe.
+        self._lock = threading.Lock()
+        self._open = True
+        loop.add_reader(self._read, self._deliver)
+        weakref.finalize(loop, self._close)
+
+    @classmethod
+    def of(cls, loop: asyncio.AbstractEventLoop) -> _Inbox:
+        """The inbox of *loop* (call on the loop's thread)."""
+        inbox = cls._of_loop.get(loop)
+        if inbox is None:
+            inbox = cls._of_loop[loop] = cls(loop)
+        return inbox
+
+    def post(self, call: _Call, result: object,
+             error: BaseException | None) -> None:
+        """Leaves a finished call for the loop (from a worker thread); a
+        loop that is closed never takes it."""
+        self._done.append((call, result, error))
+        with self._lock:
+            if self._open:
+                with contextlib.suppress(BlockingIOError):
+                    os.write(self._write, b'\0')
+
+    def _deliver(self) -> None:
+        with contextlib.suppress(BlockingIOError):
+            os.read(self._read, 4096)
+        done = self._done
+        while done:
+            _settle(*done.popleft())
+
+    def _close(self) -> None:
+        with self._lock:
+            self._open = False
+            os.close(self._read)
+            os.close(self._write)
 
 
 def _settle(call: _Call, result: object, exc: BaseException | None) -> None:
@@ -189,6 +248,7 @@ class _Workers:
         """Starts over without threads (in a forked child, the parent's
         threads do not exist)."""
         self._pool = _Pool(self.size)
+        _Inbox._of_loop.clear()
 
 
 _workers = _Workers(MAX_WORKERS)

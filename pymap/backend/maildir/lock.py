@@ -3,7 +3,8 @@ Dovecot's "Maildir" and "Locking" documentation).
 
 The lock is a file next to the file it protects, holding ``<pid>:<host>``
 of its owner. It is written under a temporary name first (the owner
-file, in the maildir's ``tmp/``) and then hard-linked into place, which
+file, in the maildir's ``tmp/``, or beside the lock where there is none)
+and then hard-linked into place, which
 fails if the lock exists (Dovecot's ``dotlock_use_excl = no`` way), so
 that a lock is never seen empty: a maker killed half-way leaves no lock at
 all, where Dovecot, finding an empty one, would wait two minutes and then
@@ -19,7 +20,8 @@ a file created and removed per delivery made each delivery slower than
 the one before. The owner file's times are set anew at each acquisition,
 so that to Dovecot and to :meth:`DotLock.release` each lock is a new one.
 The owner file is removed with its :class:`DotLock` (or at exit); one left
-by a killed process goes with the rest of ``tmp/`` after 36 hours.
+by a killed process, or taken along when its folder was renamed, goes with
+the rest of ``tmp/`` after 36 hours.
 
 A lock is stale, and is broken, when its owner is a process of this host
 that no longer exists, when it is still empty :data:`UNWRITTEN_AFTER`

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import errno
+import gc
+import os
 import subprocess
 import sys
 import threading
@@ -180,6 +182,21 @@ def test_call_outliving_its_event_loop_is_harmless(
     assert finished.wait(5)
     assert asyncio.run(run_blocking(divmod, 7, 2)) == (3, 1)
     assert errors == []
+
+
+@pytest.mark.skipif(not Path('/proc/self/fd').is_dir(),
+                    reason='counts open files in /proc/self/fd')
+def test_a_loops_wake_up_pipe_goes_with_it() -> None:
+    def open_files() -> int:
+        return len(os.listdir('/proc/self/fd'))
+
+    assert asyncio.run(run_blocking(int, '7')) == 7
+    gc.collect()
+    before = open_files()
+    for _ in range(10):
+        assert asyncio.run(run_blocking(int, '7')) == 7
+    gc.collect()
+    assert open_files() <= before
 
 
 def test_calls_finish_before_the_interpreter_exits(tmp_path: Path) -> None:
