@@ -4,12 +4,12 @@ Dovecot's "Maildir" and "Locking" documentation).
 The lock is a file next to the file it protects, holding ``<pid>:<host>``
 of its owner. It is written under a temporary name first (the owner
 file, in the maildir's ``tmp/``, or beside the lock where there is none)
-and then hard-linked into place, which
-fails if the lock exists (Dovecot's ``dotlock_use_excl = no`` way), so
-that a lock is never seen empty: a maker killed half-way leaves no lock at
-all, where Dovecot, finding an empty one, would wait two minutes and then
-fail. Where the file system has no hard links the lock is created with
-``O_EXCL`` directly.
+and then hard-linked into place, which fails if the lock exists
+(Dovecot's ``dotlock_use_excl = no`` way), so that a lock is never seen
+empty: a maker killed half-way leaves no lock at all, where Dovecot,
+finding an empty one, would wait two minutes and then fail. Where the
+file system has no hard links the lock is created with ``O_EXCL``
+directly.
 
 A :class:`DotLock` keeps its owner file from one acquisition to the next
 and only unlinks the lock's name on release, so that taking the lock
@@ -113,8 +113,9 @@ class DotLock:
     def _try_create(self) -> bool:
         if not self._links:
             return self._try_create_exclusive()
+        owner = self._fresh_owner()
         try:
-            os.link(self._fresh_owner(), self.path)
+            os.link(owner, self.path)
         except FileExistsError:
             return False
         except OSError as exc:
@@ -123,7 +124,7 @@ class DotLock:
             self._links = False
             self.close()
             return self._try_create_exclusive()
-        self._identity = _identity(self.path)
+        self._identity = _identity(owner)  # the same inode as the lock
         return True
 
     def _fresh_owner(self) -> Path:
