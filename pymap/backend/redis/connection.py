@@ -17,7 +17,7 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from inspect import signature
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeGuard
 
 from redis.asyncio import ConnectionPool, Redis
 from redis.asyncio.cluster import RedisCluster
@@ -29,7 +29,7 @@ from redis.exceptions import ResponseError
 from .dialer import Dialer, SharedConnection
 
 __all__ = ['Arg', 'ConnectionSettings', 'RedisClient', 'as_bytes', 'as_text',
-           'call_after', 'connect', 'node_addresses']
+           'call_after', 'connect', 'is_cluster', 'node_addresses']
 
 #: Either kind of client: both offer the commands the backend uses.
 RedisClient: TypeAlias = Redis | RedisCluster
@@ -184,10 +184,15 @@ async def call_after(client: RedisClient,
     return await client.execute_command(*command)
 
 
+def is_cluster(client: RedisClient) -> TypeGuard[RedisCluster]:
+    """Whether *client* talks to a Redis Cluster."""
+    return isinstance(client, RedisCluster)
+
+
 def node_addresses(client: RedisClient) -> list[tuple[str, int]]:
     """The cluster nodes known to *client*, shuffled, for the pub/sub
     listener to try in turn (classic pub/sub reaches every node)."""
-    if not isinstance(client, RedisCluster):
+    if not is_cluster(client):
         return []
     nodes = [(node.host, int(node.port)) for node in client.get_nodes()]
     random.shuffle(nodes)

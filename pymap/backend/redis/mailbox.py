@@ -188,7 +188,7 @@ class RedisMailbox:
         claims = self._context.claims
         (uids, held_from), state = await self._change(
             self._context.scripts.append, [*keys.all, keys.user.refs],
-            [self._context.keys.channel, keys.user.base, self.namespace,
+            [self._context.notifier.route, keys.user.base, self.namespace,
              int(claims.awaited(self.namespace))],
             payload, staged, cached_only=True)
         new_uids = AssignedUids(map(int, uids), state.uid_validity)
@@ -210,7 +210,7 @@ class RedisMailbox:
             reply = await self._context.scripts.copy(
                 self._context.client,
                 [*self._keys.all, *target._keys.all, self._keys.user.refs],
-                [self._context.keys.channel, self.namespace,
+                [self._context.notifier.route, self.namespace,
                  target.namespace, int(move), *source.relative_to,
                  *destination.relative_to_cached, *uids])
             pairs, source_state, target_state = self._found(reply)
@@ -306,7 +306,7 @@ class RedisMailbox:
         pairs, _ = await self._change(
             self._context.scripts.flags,
             [self._keys.meta, self._keys.flags, self._keys.log],
-            [self._context.keys.channel, self.namespace],
+            [self._context.notifier.route, self.namespace],
             [mode, render_flags(flags), *uids])
         interned: dict[bytes, FlagSet] = {}
         return {int(pairs[i]): parse_flags(pairs[i + 1], interned)
@@ -319,7 +319,7 @@ class RedisMailbox:
         keys = self._keys
         removed, _ = await self._change(
             self._context.scripts.expunge, [*keys.all, keys.user.refs],
-            [self._context.keys.channel, keys.user.base, self.namespace],
+            [self._context.notifier.route, keys.user.base, self.namespace],
             uids)
         return [int(uid) for uid in removed]
 
@@ -348,7 +348,7 @@ class RedisMailbox:
     async def _raise_mark(self, up_to_uid: int) -> int:
         old = int(self._found(await self._context.scripts.claim_recent(
             self._context.client, [self._keys.meta],
-            [up_to_uid, self._context.keys.channel, self.namespace])))
+            [up_to_uid, self._context.notifier.route, self.namespace])))
         self._context.snapshots.claimed(self.namespace, max(old, up_to_uid))
         return old
 

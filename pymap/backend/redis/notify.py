@@ -7,6 +7,8 @@ goes, ``<user base> names`` when a user's mailbox names move). Each
 process keeps ONE subscription, on its own connection, tells its snapshot
 cache (:mod:`.snapshotcache`) and name cache (:mod:`.namecache`), and
 wakes the local sessions waiting on that mailbox: pushed, never polled.
+A script publishes nothing when the only listener is its caller's, which
+learns of the change from the script's answer (:attr:`Notifier.route`).
 Messages published while the listener is disconnected are lost, so every
 (re)subscription wakes every waiter, which then compares MODSEQ itself,
 and neither cache trusts what was read before it; no change can be
@@ -18,12 +20,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 import weakref
 from typing import Any
 
 from redis.exceptions import ConnectionError
 
-from .connection import ConnectionSettings, RedisClient, node_addresses
+from .connection import (
+    ConnectionSettings,
+    RedisClient,
+    is_cluster,
+    node_addresses,
+)
 from .errors import UNAVAILABLE
 from .namecache import NAMES, NameCache
 from .snapshotcache import SnapshotCache
@@ -44,8 +52,9 @@ _MESSAGE = b'message'
 #: Seconds :meth:`Notifier.close` waits for the listener to stop.
 _CLOSE_TIMEOUT = 2.0
 #: Own changes whose announcements are awaited at most. An announcement
-#: that overtook its change's answer leaves its entry until the mailbox
-#: changes again; forgetting them all only costs a second wake-up.
+#: that overtook its change's answer, or one never made (the process was
+#: the only listener, see Notifier.route), leaves its entry until the
+#: mailbox changes again; forgetting them all only costs a second wake-up.
 _MAX_WOKEN = 1024
 
 
@@ -66,6 +75,10 @@ class Notifier:
         self._dialer = settings.dialer()
         self._client = client
         self._channel = channel
+        #: The listener's channel of its own, which nothing publishes on
+        #: (see :attr:`route`); none in a cluster.
+        self._own = None if is_cluster(client) \
+            else f'{channel}:{secrets.token_hex(8)}'
         self._snapshots = snapshots
         self._names = names
         #: Per mailbox, the event its next change sets (one for all its
@@ -78,6 +91,25 @@ class Notifier:
         self._task: asyncio.Task[None] | None = None
         self._delay = _MIN_DELAY
         self._live = asyncio.Event()
+
+    @property
+    def route(self) -> str:
+        """Where the scripts of this process announce their changes: the
+        channel, and after a space the listener's own channel.
+
+        The listener subscribes to the channel first and to its own
+        channel after it, on one connection, and unsubscribes from neither
+        before that connection closes: whenever its own channel has a
+        subscriber, the channel has that one too. So a script that finds
+        one subscriber on each (``_lib.lua`` ``announce``) knows the only
+        listener is its caller's, which learns of the change from the
+        script's answer, and publishes nothing: a process working alone
+        is spared hearing every change it makes a second time. Subscriber
+        counts are per node in a Redis Cluster, where classic pub/sub
+        reaches every node: there the route is the channel alone, and
+        every change is announced."""
+        return self._channel if self._own is None \
+            else f'{self._channel} {self._own}'
 
     @property
     def connected(self) -> bool:
@@ -168,7 +200,10 @@ class Notifier:
     async def _listen(self, address: tuple[str, int] | None) -> None:
         wire = await self._dialer.open(address, self._pushed)
         try:
-            await wire.call('SUBSCRIBE', self._channel)
+            # One by one, in this order: see route.
+            for channel in (self._channel, self._own):
+                if channel is not None:
+                    await wire.call('SUBSCRIBE', channel)
             self._subscribed()
             while True:
                 done, _ = await asyncio.wait({wire.lost},

@@ -89,7 +89,7 @@ class RedisMailboxSet:
         await mark_pending(self._context, keys)
         mailbox_id = await self._context.scripts.delete(
             self._context.client, [keys.mailboxes, keys.trash],
-            [keys.base, name, self._context.keys.channel])
+            [keys.base, name, self._context.notifier.route])
         self._context.names.changed(keys.base)
         if mailbox_id:  # the sessions of this process know at once
             self._context.snapshots.gone(
@@ -103,7 +103,7 @@ class RedisMailboxSet:
         result = await self._context.scripts.rename(
             self._context.client, [self._keys.mailboxes],
             [source, destination, self._keys.base,
-             self._context.keys.channel])
+             self._context.notifier.route])
         self._context.names.changed(self._keys.base)
         if result == 0:
             raise MailboxNotFound()

@@ -165,7 +165,7 @@ class RedisUsers:
         await self._context.scripts.drop_user(
             self._context.client,
             [keys.mailboxes, keys.subscriptions, keys.trash],
-            [keys.base, self._context.keys.channel])
+            [keys.base, self._context.notifier.route])
         self._context.snapshots.gone(keys.base)
         self._context.names.changed(keys.base)
         await purge_user(self._context, keys)

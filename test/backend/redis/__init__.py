@@ -8,13 +8,15 @@ import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable
 
+import redis.asyncio
+
 from pymap.backend.redis import RedisBackend, RedisSettings
 from pymap.backend.redis.connection import ConnectionSettings
 from pymap.backend.redis.records import LoginSettings
 from pymap.interfaces.storage import Mailbox, MailboxSnapshot
 
-__all__ = ['Pair', 'Trips', 'Truth', 'heard', 'inbox', 'inboxes',
-           'open_backend', 'same_state']
+__all__ = ['Pair', 'Trips', 'Truth', 'command_calls', 'heard', 'inbox',
+           'inboxes', 'open_backend', 'overheard', 'same_state']
 
 #: Two backends on one prefix: two processes (the ``pair`` fixture).
 Pair = tuple[RedisBackend, RedisBackend]
@@ -50,6 +52,32 @@ async def heard(backend: RedisBackend) -> None:
                                          marker + ' 0')
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(event.wait(), _REPUBLISH)
+
+
+async def command_calls(backend: RedisBackend, name: str) -> int:
+    """How many times Redis ran the command *name*, scripts' calls too."""
+    stats = await backend.client.info('commandstats')
+    return int(stats.get(f'cmdstat_{name}', {}).get('calls', 0))
+
+
+async def overheard(url: str, channel: str,
+                    change: Callable[[], Awaitable[object]]) -> bytes:
+    """The first announcement an outside subscriber to *channel* hears
+    once *change* ran."""
+    observer = redis.asyncio.Redis.from_url(url)
+    try:
+        async with observer.pubsub() as pubsub:
+            await pubsub.subscribe(channel)
+            confirmed = await pubsub.get_message(timeout=5.0)
+            assert confirmed is not None
+            assert confirmed['type'] == 'subscribe'
+            await change()
+            heard = await pubsub.get_message(timeout=5.0)
+    finally:
+        await observer.aclose()
+    assert heard is not None
+    data: bytes = heard['data']
+    return data
 
 
 async def inbox(backend: RedisBackend) -> Mailbox:

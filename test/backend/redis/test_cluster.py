@@ -99,6 +99,8 @@ async def test_change_pushed_across_processes(
                                        frozenset(), datetime.now(UTC))])
         await asyncio.wait_for(waiter, 2.0)
         assert (await first.health()).ok
+        # Subscriber counts are per node: every change is announced.
+        assert first.context.notifier.route == first.keys.channel
     finally:
         await first.close()
         await second.close()

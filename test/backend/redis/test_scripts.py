@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
-import redis.asyncio
 
 from pymap.backend.redis import RedisBackend
 from pymap.backend.redis.errors import translated
@@ -20,7 +19,7 @@ from pymap.exceptions import MailboxNotFound, TemporaryFailure
 from pymap.interfaces.storage import NewMessage
 
 from ...redis_server import RedisServer
-from . import open_backend
+from . import command_calls, open_backend, overheard
 
 DATE = datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)
 
@@ -296,25 +295,10 @@ async def test_large_modseqs_are_announced_as_digits(
     assert isinstance(inbox, RedisMailbox)
     await inbox.append([message()])
     await backend.client.hset(inbox._keys.meta, 'modseq', 10 ** 15)
-    listener = redis.asyncio.Redis.from_url(redis_server.url)
-    try:
-        async with listener.pubsub() as pubsub:
-            await pubsub.subscribe(backend.keys.channel)
-            confirmed = await pubsub.get_message(timeout=5.0)
-            assert confirmed is not None
-            assert confirmed['type'] == 'subscribe'
-            await inbox.update_flags([1], frozenset([b'\\Seen']), 'add')
-            heard = await pubsub.get_message(timeout=5.0)
-    finally:
-        await listener.aclose()
-    assert heard is not None
-    assert heard['data'] == f'{inbox.namespace} {10 ** 15 + 1}'.encode()
-
-
-async def command_calls(backend: RedisBackend, name: str) -> int:
-    """How many times Redis ran the command *name*, scripts' calls too."""
-    stats = await backend.client.info('commandstats')
-    return int(stats.get(f'cmdstat_{name}', {}).get('calls', 0))
+    heard = await overheard(
+        redis_server.url, backend.keys.channel,
+        lambda: inbox.update_flags([1], frozenset([b'\\Seen']), 'add'))
+    assert heard == f'{inbox.namespace} {10 ** 15 + 1}'.encode()
 
 
 async def test_append_describes_its_messages_from_what_it_stored(

@@ -14,10 +14,22 @@ local function decimal(number)
   return string.format('%d', number)
 end
 
--- Announces to every pymap process "<namespace> <what>": a MODSEQ (the
--- mailbox changed), "recent:<mark>" (its \Recent mark rose) or "deleted"
--- (doc/redis.md, "Notifications").
-local function announce(channel, namespace, what)
+-- Announces to every other pymap process "<namespace> <what>": a MODSEQ
+-- (the mailbox changed), "recent:<mark>" (its \Recent mark rose) or
+-- "deleted" (doc/redis.md, "Notifications"). route is the channel, and
+-- after a space the caller's listener's own channel: when each has one
+-- subscriber, that listener is the only one (notify.py, Notifier.route),
+-- and its process learns of the change from the script's answer.
+local function announce(route, namespace, what)
+  local channel, own = string.match(route, '^(%S+) (%S+)$')
+  if not channel then
+    channel = route
+  else
+    local counts = redis.call('PUBSUB', 'NUMSUB', channel, own)
+    if counts[2] == 1 and counts[4] == 1 then
+      return
+    end
+  end
   redis.call('PUBLISH', channel, namespace .. ' ' .. what)
 end
 
@@ -31,19 +43,19 @@ local recorded = {}
 -- log is always MODSEQ modseq - LLEN + i), and the new MODSEQ is
 -- announced. uids are decimal strings (see decimal). stored, if given,
 -- holds the flags the caller stored for each touched UID.
-local function log_change(log, namespace, channel, uids, modseq, stored)
+local function log_change(log, namespace, route, uids, modseq, stored)
   if redis.call('RPUSH', log, table.concat(uids, ' '))
       > LOG_LENGTH + LOG_SLACK then
     redis.call('LTRIM', log, -LOG_LENGTH, -1)
   end
   recorded[log] = {modseq, uids, stored}
-  announce(channel, namespace, decimal(modseq))
+  announce(route, namespace, decimal(modseq))
 end
 
 -- Records one change of a mailbox: raises its MODSEQ by one and logs it.
-local function record_change(meta, log, namespace, channel, uids)
+local function record_change(meta, log, namespace, route, uids)
   local modseq = redis.call('HINCRBY', meta, 'modseq', 1)
-  log_change(log, namespace, channel, uids, modseq)
+  log_change(log, namespace, route, uids, modseq)
   return modseq
 end
 

@@ -1,8 +1,8 @@
 -- Appends messages to a mailbox, all or none (RFC 3501 6.3.11, RFC 3502).
 -- KEYS: meta, flags, msgs, log, refs
--- ARGV: channel, user base, namespace, hold (1: raise the \Recent mark to
---       the last new UID for the caller, claims.py), the caller's known
---       MODSEQ and UIDVALIDITY, count, then per message:
+-- ARGV: route (see announce), user base, namespace, hold (1: raise the
+--       \Recent mark to the last new UID for the caller, claims.py), the
+--       caller's known MODSEQ and UIDVALIDITY, count, then per message:
 --       digest, size, internal date, flags, and the key its content was
 --       staged under just before (scripts.py)
 -- A staged content becomes the content of its digest, or is dropped when

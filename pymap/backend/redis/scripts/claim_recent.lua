@@ -1,7 +1,7 @@
 -- Raises the \Recent mark of a mailbox (RFC 3501 2.3.2): the caller gets
 -- \Recent for the UIDs above the returned old mark, nobody else does.
 -- KEYS: meta
--- ARGV: the new mark, channel, namespace
+-- ARGV: the new mark, route (see announce), namespace
 -- Returns the old mark, or nil when the mailbox no longer exists. A rise
 -- is announced: other processes' cached snapshots hold the old mark.
 local old = redis.call('HGET', KEYS[1], 'recent')

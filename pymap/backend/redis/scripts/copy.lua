@@ -1,9 +1,9 @@
 -- Copies or moves messages to another mailbox of the same user
 -- (RFC 3501 6.4.7, RFC 6851 MOVE), with their flags and dates.
 -- KEYS: source meta, flags, msgs, log, target meta, flags, msgs, log, refs
--- ARGV: channel, source namespace, target namespace, move (0/1), the
---       caller's known MODSEQ and UIDVALIDITY of the source, then of the
---       target, UIDs...
+-- ARGV: route (see announce), source namespace, target namespace, move
+--       (0/1), the caller's known MODSEQ and UIDVALIDITY of the source,
+--       then of the target, UIDs...
 -- Returns {source UID, target UID pairs flattened, the state of the
 -- source, of the target, as describe (_lib.lua) says}, or nil when either
 -- mailbox no longer exists.

@@ -2,10 +2,10 @@
 -- \Noselect name (id ''). Its state goes at once; its messages are moved
 -- to the trash set, which purge.lua empties in bounded steps.
 -- KEYS: mailboxes, trash
--- ARGV: user base, name, channel
+-- ARGV: user base, name, route (see announce)
 -- Returns the mailbox's id ('' for a \Noselect name), or nil when there
--- is no such mailbox. Every process is told that the name moved and that
--- the mailbox is gone.
+-- is no such mailbox. Every other process is told that the name moved and
+-- that the mailbox is gone.
 local id = redis.call('HGET', KEYS[1], ARGV[2])
 if not id then
   return false

@@ -1,7 +1,8 @@
 -- Removes all mailboxes and subscriptions of a user at once; the messages
 -- go to the trash set for purge.lua (doc/redis.md, "Deletion").
 -- KEYS: mailboxes, subscriptions, trash
--- ARGV: user base, channel (every process is told the mailboxes are gone)
+-- ARGV: user base, route (see announce: every other process is told the
+--       mailboxes are gone)
 -- Returns the number of mailboxes to purge.
 for _, id in ipairs(redis.call('HVALS', KEYS[1])) do
   if id ~= '' then

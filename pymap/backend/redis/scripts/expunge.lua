@@ -1,8 +1,8 @@
 -- Removes messages (RFC 3501 6.4.3 EXPUNGE, RFC 4315 UID EXPUNGE) and the
 -- content no other message refers to.
 -- KEYS: meta, flags, msgs, log, refs
--- ARGV: channel, user base, namespace, the caller's known MODSEQ and
---       UIDVALIDITY, UIDs...
+-- ARGV: route (see announce), user base, namespace, the caller's known
+--       MODSEQ and UIDVALIDITY, UIDs...
 -- Returns {the removed UIDs, the mailbox's state as describe (_lib.lua)
 -- says}, or nil when the mailbox no longer exists.
 if redis.call('EXISTS', KEYS[1]) == 0 then

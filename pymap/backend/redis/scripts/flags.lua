@@ -1,7 +1,8 @@
 -- Changes the flags of messages (RFC 3501 6.4.6 STORE).
 -- KEYS: meta, flags, log
--- ARGV: channel, namespace, the caller's known MODSEQ and UIDVALIDITY,
---       mode (replace/add/remove), flags joined by spaces, UIDs...
+-- ARGV: route (see announce), namespace, the caller's known MODSEQ and
+--       UIDVALIDITY, mode (replace/add/remove), flags joined by spaces,
+--       UIDs...
 -- Returns {UID, new flags pairs flattened for every existing message,
 -- the mailbox's state as describe (_lib.lua) says}, or nil when the
 -- mailbox no longer exists.

@@ -1,9 +1,9 @@
 -- Renames a mailbox and its inferiors (RFC 3501 6.3.5). Mailbox ids do
 -- not change, so only the names move; sessions keep their mailbox.
 -- KEYS: mailboxes
--- ARGV: source, destination, user base, channel
+-- ARGV: source, destination, user base, route (see announce)
 -- Returns 1, 0 when the source is missing, -1 when the destination exists.
--- Every process is told that the user's names moved.
+-- Every other process is told that the user's names moved.
 if not redis.call('HGET', KEYS[1], ARGV[1]) then
   return 0
 end
