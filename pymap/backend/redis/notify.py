@@ -75,10 +75,9 @@ class Notifier:
         self._dialer = settings.dialer()
         self._client = client
         self._channel = channel
-        #: The listener's channel of its own, which nothing publishes on
-        #: (see :attr:`route`); none in a cluster.
-        self._own = None if is_cluster(client) \
-            else f'{channel}:{secrets.token_hex(8)}'
+        #: Names the listener's channel of its own, which nothing publishes
+        #: on (see :attr:`route`); none in a cluster.
+        self._token = None if is_cluster(client) else secrets.token_hex(8)
         self._snapshots = snapshots
         self._names = names
         #: Per mailbox, the event its next change sets (one for all its
@@ -95,7 +94,8 @@ class Notifier:
     @property
     def route(self) -> str:
         """Where the scripts of this process announce their changes: the
-        channel, and after a space the listener's own channel.
+        channel, and after a space the hex token that names the
+        listener's own channel, ``<channel>:<token>``.
 
         The listener subscribes to the channel first and to its own
         channel after it, on one connection, and unsubscribes from neither
@@ -108,8 +108,14 @@ class Notifier:
         counts are per node in a Redis Cluster, where classic pub/sub
         reaches every node: there the route is the channel alone, and
         every change is announced."""
-        return self._channel if self._own is None \
-            else f'{self._channel} {self._own}'
+        return self._channel if self._token is None \
+            else f'{self._channel} {self._token}'
+
+    @property
+    def _own(self) -> str | None:
+        """The listener's own channel (see :attr:`route`)."""
+        return None if self._token is None \
+            else f'{self._channel}:{self._token}'
 
     @property
     def connected(self) -> bool:

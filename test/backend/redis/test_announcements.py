@@ -5,6 +5,7 @@ whose process learns of the change from the script's answer."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import AsyncIterator
 
 import pytest
@@ -43,10 +44,10 @@ async def change(mailbox: Mailbox) -> None:
 
 async def test_the_listener_subscribes_to_a_channel_of_its_own(
         alone: RedisBackend) -> None:
-    channel, own = alone.context.notifier.route.split(' ')
+    channel, token = alone.context.notifier.route.rsplit(' ', 1)
     assert channel == alone.keys.channel
-    assert own.startswith(channel + ':')
-    counts = await alone.client.pubsub_numsub(channel, own)
+    int(token, 16)
+    counts = await alone.client.pubsub_numsub(channel, f'{channel}:{token}')
     assert [count for _, count in counts] == [1, 1]
 
 
@@ -77,6 +78,34 @@ async def test_another_process_listening_is_told_of_every_change(
     await asyncio.wait_for(waiter, _WAKE_TIMEOUT)
     await heard(pair[1])
     assert (await theirs.snapshot()).modseq == modseq + 2
+
+
+async def test_a_prefix_with_spaces_keeps_one_channel(
+        redis_server: RedisServer) -> None:
+    """The key prefix, and so the channel, may hold spaces: the route is
+    split at its last one."""
+    prefix = f'unit test {uuid.uuid4().hex} /'
+    first = await open_backend(redis_server.url, prefix)
+    second: RedisBackend | None = None
+    try:
+        await first.client.set(prefix + 'john', 'pw')
+        await heard(first)
+        mine = await inbox(first)
+        published = await command_calls(first, 'publish')
+        await mine.append([message(1)])
+        assert await command_calls(first, 'publish') == published
+        second = await open_backend(redis_server.url, prefix)
+        await heard(second)
+        theirs = await inbox(second)
+        modseq = (await theirs.snapshot()).modseq
+        waiter = waiting(theirs, modseq)
+        await asyncio.sleep(0)
+        await mine.update_flags([1], _SEEN, 'add')
+        await asyncio.wait_for(waiter, _WAKE_TIMEOUT)
+    finally:
+        await first.close()
+        if second is not None:
+            await second.close()
 
 
 async def test_a_process_whose_listener_is_away_still_announces(

@@ -17,15 +17,18 @@ end
 -- Announces to every other pymap process "<namespace> <what>": a MODSEQ
 -- (the mailbox changed), "recent:<mark>" (its \Recent mark rose) or
 -- "deleted" (doc/redis.md, "Notifications"). route is the channel, and
--- after a space the caller's listener's own channel: when each has one
--- subscriber, that listener is the only one (notify.py, Notifier.route),
--- and its process learns of the change from the script's answer.
+-- after a space the hex token that names the caller's listener's own
+-- channel, <channel>:<token>: when each of the two has one subscriber,
+-- that listener is the only one (notify.py, Notifier.route), and its
+-- process learns of the change from the script's answer. (The channel
+-- may hold spaces, from the key prefix, but always ends in ":changes".)
 local function announce(route, namespace, what)
-  local channel, own = string.match(route, '^(%S+) (%S+)$')
+  local channel, token = string.match(route, '^(.*) (%x+)$')
   if not channel then
     channel = route
   else
-    local counts = redis.call('PUBSUB', 'NUMSUB', channel, own)
+    local counts = redis.call('PUBSUB', 'NUMSUB', channel,
+                              channel .. ':' .. token)
     if counts[2] == 1 and counts[4] == 1 then
       return
     end
