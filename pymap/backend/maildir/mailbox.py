@@ -53,7 +53,7 @@ from .folder import MaildirFolder, Prepared
 from .folderlock import FolderLock
 from .index import Record
 from .nowait import read_cached
-from .summaries import FolderSummaries, SummaryKey
+from .summaries import FolderSummaries
 from .watch import FolderWatch
 
 __all__ = ['LOCKED_WRITE_MAX', 'POLL_INTERVAL', 'MaildirMailbox']
@@ -209,13 +209,11 @@ class MaildirMailbox:
                      ) -> AssignedUids[int]:
         early = await self._write_early(messages)
         try:
-            uids, made = await self._step(self._deliver, messages, early)
+            return await self._step(self._deliver, messages, early)
         except BaseException:
             if early:
                 await on_disk(_discard, early)
             raise
-        self._summaries.keep(made)
-        return uids
 
     async def _write_early(self, messages: Sequence[NewMessage]
                            ) -> list[Prepared]:
@@ -229,22 +227,16 @@ class MaildirMailbox:
         return await on_disk(_write_all, self._folder, messages)
 
     def _deliver(self, messages: Sequence[NewMessage],
-                 early: list[Prepared]) -> tuple[
-                     AssignedUids[int],
-                     list[tuple[SummaryKey, MessageSummary]]]:
+                 early: list[Prepared]) -> AssignedUids[int]:
         """Blocking, under the lock: writes the message files (unless
-        written *early*), commits them and stores their summaries, in one
-        executor call; the UIDs and the summaries made."""
+        written *early*) and commits them, in one executor call. Their
+        summaries are made when first asked for (:mod:`.summaries`)."""
         prepared = early or _write_all(self._folder, messages)
         try:
-            uids = self._folder.commit(prepared)
+            return self._folder.commit(prepared)
         except BaseException:
             _discard(prepared)
             raise
-        made = self._summaries.store_new(
-            [(item.base, message.data)
-             for item, message in zip(prepared, messages, strict=True)])
-        return uids, made
 
     async def copy_to(self, uids: Sequence[int], target: Mailbox,
                       move: bool) -> list[tuple[int, int]]:

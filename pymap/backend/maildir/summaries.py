@@ -4,8 +4,10 @@
 A summary comes from the backend's memory cache, else from the maildir's
 :class:`~.summaryfile.SummaryFile`, else from parsing the message, and is
 then kept in both. Message files never change content (only their names
-do), so a summary stays valid for its file's base name. New messages are
-summarised as they are appended, while their content is at hand.
+do), so a summary stays valid for its file's base name. A message is
+summarised when a command first asks for its summary, not when it is
+appended, as Dovecot fills its cache file: an APPEND only writes and
+commits its files, and a message no client asks about costs no parse.
 """
 
 from __future__ import annotations
@@ -27,8 +29,6 @@ __all__ = ['FolderSummaries', 'SummaryKey']
 #: Messages located per executor call (locating takes well under a
 #: microsecond a message when nothing changed).
 _CHUNK = 8192
-#: Larger messages are summarised when first asked for, not when appended.
-APPEND_MAX = 1 << 20
 
 _P = ParamSpec('_P')
 _T = TypeVar('_T')
@@ -76,26 +76,6 @@ class FolderSummaries:
         for start in range(0, len(uids), _CHUNK):
             yield await run(_locate, self._folder,
                             uids[start:start + _CHUNK])
-
-    def store_new(self, messages: Sequence[tuple[str, bytes]]
-                  ) -> list[tuple[SummaryKey, MessageSummary]]:
-        """Blocking, under the mailbox's lock: summarises messages just
-        appended as the files named, while their content is at hand, and
-        stores the summaries in the file; gives them for :meth:`keep`.
-        Messages larger than :data:`APPEND_MAX` are summarised when first
-        asked for."""
-        made = [(base, MessageContent.parse(data).summary)
-                for base, data in messages if len(data) <= APPEND_MAX]
-        self._file.append([(base, encode_summary(summary))
-                           for base, summary in made], self._live)
-        maildir = os.fspath(self._folder.path)
-        return [((maildir, base), summary) for base, summary in made]
-
-    def keep(self, made: Sequence[tuple[SummaryKey, MessageSummary]]
-             ) -> None:
-        """Keeps in memory the summaries :meth:`store_new` made."""
-        for key, summary in made:
-            self._cache.put(key, summary)
 
     def _summarize(self, wanted: list[tuple[MessageMeta, str]]
                    ) -> dict[str, MessageSummary]:

@@ -50,6 +50,14 @@ async def _append(inbox: MaildirMailbox, messages: list[bytes]) -> None:
                         for data in messages])
 
 
+async def _summarised(inbox: MaildirMailbox, messages: list[bytes]) -> None:
+    """Appends *messages* and asks for their summaries, which makes them
+    (an APPEND summarises nothing) and stores them in the file."""
+    uids = await inbox.append([NewMessage(data, frozenset(), DATE)
+                               for data in messages])
+    await _packed(inbox, list(uids))
+
+
 async def _packed(inbox: MaildirMailbox, uids: list[int]
                   ) -> list[tuple[int, bytes]]:
     return [(meta.uid, pack_summary(summary))
@@ -81,12 +89,27 @@ async def test_summaries_are_those_of_the_messages(tmp_path: Path) -> None:
 
 async def test_summaries_survive_a_restart(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    await _append(await _inbox(tmp_path), MESSAGES)
+    await _summarised(await _inbox(tmp_path), MESSAGES)
     assert (tmp_path / SUMMARY_FILE).is_file()
     _forbid_parsing(monkeypatch)
     restarted = await _inbox(tmp_path)
     uids = list(range(1, len(MESSAGES) + 1))
     assert await _packed(restarted, uids) == _expected(MESSAGES)
+
+
+async def test_an_append_summarises_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A message is summarised when first asked about, as Dovecot fills
+    its cache file."""
+    inbox = await _inbox(tmp_path)
+    _forbid_parsing(monkeypatch)
+    await _append(inbox, MESSAGES[:2])
+    assert not (tmp_path / SUMMARY_FILE).exists()
+    monkeypatch.undo()
+    assert await _packed(inbox, [2]) == _expected(MESSAGES[1:2], 2)
+    assert len(SummaryFile(lambda: tmp_path).read(
+        name.partition(':')[0]
+        for name in os.listdir(tmp_path / 'cur'))) == 1
 
 
 async def test_delivered_mail_is_summarised_once(
@@ -127,7 +150,7 @@ def _huge_length(data: bytes) -> bytes:
 async def test_damaged_file_is_ignored_and_rebuilt(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         damage: Callable[[bytes], bytes]) -> None:
-    await _append(await _inbox(tmp_path), MESSAGES)
+    await _summarised(await _inbox(tmp_path), MESSAGES)
     path = tmp_path / SUMMARY_FILE
     path.write_bytes(damage(path.read_bytes()))
     uids = list(range(1, len(MESSAGES) + 1))
@@ -162,27 +185,16 @@ async def test_stale_records_are_dropped(tmp_path: Path,
                                          ) -> None:
     monkeypatch.setattr(summaryfile, 'COMPACT_MIN', 4)
     inbox = await _inbox(tmp_path)
-    await _append(inbox, MESSAGES[:10])
+    await _summarised(inbox, MESSAGES[:10])
     await inbox.expunge(list(range(1, 9)))
     path = tmp_path / SUMMARY_FILE
     size = path.stat().st_size
     restarted = await _inbox(tmp_path)
-    await _append(restarted, MESSAGES[10:11])
+    await _summarised(restarted, MESSAGES[10:11])
     assert path.stat().st_size < size / 2
     _forbid_parsing(monkeypatch)
     assert await _packed(await _inbox(tmp_path), [9, 10, 11]) == \
         _expected(MESSAGES[8:11], 9)
-
-
-async def test_large_messages_are_summarised_when_asked(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(summaries_module, 'APPEND_MAX', 100)
-    inbox = await _inbox(tmp_path)
-    await _append(inbox, [b'Subject: small\r\n\r\n', MESSAGES[3]])
-    assert len(SummaryFile(lambda: tmp_path).read(
-        name.partition(':')[0]
-        for name in os.listdir(tmp_path / 'cur'))) == 1
-    assert await _packed(inbox, [2]) == _expected(MESSAGES[3:4], 2)
 
 
 async def test_summaries_follow_a_rename(tmp_path: Path,
@@ -192,7 +204,7 @@ async def test_summaries_follow_a_rename(tmp_path: Path,
         MaildirPlusPlus(tmp_path), ContentCache(), fsync=False)
     await mailboxes.create_mailbox('old')
     old = await mailboxes.get_mailbox('old')
-    await _append(old, MESSAGES[:2])
+    await _summarised(old, MESSAGES[:2])
     await mailboxes.rename_mailbox('old', 'new')
     _forbid_parsing(monkeypatch)
     assert await _packed(old, [1, 2]) == _expected(MESSAGES[:2])
@@ -204,7 +216,7 @@ async def test_dovecot_ignores_the_file_and_may_change_the_maildir(
     workdir = make_workdir()
     try:
         root = workdir / 'mail'
-        await _append(await _inbox(root), MESSAGES[:3])
+        await _summarised(await _inbox(root), MESSAGES[:3])
         extra = b'Subject: by dovecot\r\n\r\nhello\r\n'
         output = run_dovecot(workdir, [
             b'l LIST "" *', b's SELECT INBOX',
@@ -240,15 +252,15 @@ def test_stored_forms() -> None:
         assert pack_summary(again) == pack_summary(summary)
 
 
-async def test_appends_store_plain_and_rewrites_compress(
+async def test_new_records_are_plain_and_rewrites_compress(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(summaryfile, 'COMPACT_MIN', 2)
     inbox = await _inbox(tmp_path)
-    await _append(inbox, MESSAGES[:6])
+    await _summarised(inbox, MESSAGES[:6])
     path = tmp_path / SUMMARY_FILE
     assert _record_kinds(path) == {b'\x00'}
     await inbox.expunge([1, 2, 3, 4])
-    await _append(inbox, MESSAGES[6:7])
+    await _summarised(inbox, MESSAGES[6:7])
     assert _record_kinds(path) == {b'\x00', b'\x01'}
     _forbid_parsing(monkeypatch)
     assert await _packed(await _inbox(tmp_path), [5, 6, 7]) == \
