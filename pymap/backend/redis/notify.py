@@ -75,9 +75,12 @@ class Notifier:
         self._dialer = settings.dialer()
         self._client = client
         self._channel = channel
-        #: Names the listener's channel of its own, which nothing publishes
-        #: on (see :attr:`route`); none in a cluster.
-        self._token = None if is_cluster(client) else secrets.token_hex(8)
+        # Names the listener's channel of its own, which nothing publishes
+        # on (see route); none in a cluster. Both are made once: every
+        # change script takes the route.
+        token = None if is_cluster(client) else secrets.token_hex(8)
+        self._route = channel if token is None else f'{channel} {token}'
+        self._own = None if token is None else f'{channel}:{token}'
         self._snapshots = snapshots
         self._names = names
         #: Per mailbox, the event its next change sets (one for all its
@@ -108,14 +111,7 @@ class Notifier:
         counts are per node in a Redis Cluster, where classic pub/sub
         reaches every node: there the route is the channel alone, and
         every change is announced."""
-        return self._channel if self._token is None \
-            else f'{self._channel} {self._token}'
-
-    @property
-    def _own(self) -> str | None:
-        """The listener's own channel (see :attr:`route`)."""
-        return None if self._token is None \
-            else f'{self._channel}:{self._token}'
+        return self._route
 
     @property
     def connected(self) -> bool:
