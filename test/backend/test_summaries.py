@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 from pymap.backend.dict.mailbox import DictMailbox
 from pymap.backend.summaries import load_summaries
 from pymap.interfaces.storage import NewMessage, SummaryLoader
+from pymap.mime import MessageSummary
 
 DATE = datetime(2022, 2, 2, tzinfo=UTC)
 
@@ -43,3 +45,25 @@ async def test_the_dict_backend_loads_summaries_itself() -> None:
     loaded = [(meta.uid, summary.values_of(b'subject'))
               async for meta, summary in mailbox.load_summaries([3, 2, 1])]
     assert loaded == [(3, ('2',)), (1, ('0',))]
+
+
+async def _summaries(mailbox: DictMailbox,
+                     uids: list[int]) -> list[MessageSummary]:
+    return [summary async for _, summary in mailbox.load_summaries(uids)]
+
+
+async def test_the_dict_backend_summarises_after_answering_an_append(
+        ) -> None:
+    source, target = DictMailbox('INBOX'), DictMailbox('Copies')
+    await source.append([NewMessage(b'Subject: lf\n\nbody\n', frozenset(),
+                                    DATE)])
+    await source.copy_to([1], target, False)  # not summarised yet
+    await asyncio.sleep(0)  # the loop's next turn summarises it
+    await source.copy_to([1], target, False)  # shares the summary
+    first, = await _summaries(source, [1])
+    assert (await _summaries(source, [1]))[0] is first
+    assert first.header == b'Subject: lf\r\n\r\n'
+    made_apart, shared = await _summaries(target, [1, 2])
+    assert shared is first
+    assert made_apart is not first
+    assert made_apart.header == first.header

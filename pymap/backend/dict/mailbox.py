@@ -11,8 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import datetime
 
 from pymap.exceptions import NotSupported
@@ -27,6 +26,7 @@ from pymap.interfaces.storage import (
     StoreMode,
 )
 from pymap.mime import MessageContent, MessageSummary
+from pymap.mime.lines import to_crlf
 
 from ..flagtable import FlagTable
 from ..idle import wait_for_event
@@ -36,18 +36,47 @@ __all__ = ['DictMailbox']
 _validities = itertools.count(int(time.time()))
 
 
-@dataclass(slots=True, frozen=True)
 class _Message:
-    """A stored message: its octets with CRLF line endings and the summary
-    made once at APPEND; a parsed tree is made only for the FETCH items a
-    summary cannot answer, and not kept."""
+    """A stored message: its octets with CRLF line endings and its summary,
+    made after the APPEND was answered (see :func:`_summarise_soon`) or
+    first when a command needs it; a parsed tree is made only for the
+    FETCH items a summary cannot answer, and not kept."""
 
-    meta: MessageMeta
-    data: bytes
-    summary: MessageSummary
+    __slots__ = ('data', 'known_summary', 'meta')
+
+    def __init__(self, meta: MessageMeta, data: bytes,
+                 known_summary: MessageSummary | None) -> None:
+        self.meta = meta
+        self.data = data
+        #: The summary if one was made already.
+        self.known_summary = known_summary
 
     def content(self) -> MessageContent:
         return MessageContent.parse_canonical(self.data)
+
+    @property
+    def summary(self) -> MessageSummary:
+        """The summary, made on first use and kept."""
+        return self.make_summary()
+
+    def make_summary(self) -> MessageSummary:
+        """Makes the summary if it was not made yet, and keeps it."""
+        summary = self.known_summary
+        if summary is None:
+            summary = self.known_summary = self.content().summary
+        return summary
+
+
+def _summarise_soon(messages: Iterator[_Message]) -> None:
+    """Makes the summaries of appended *messages*, one per turn of the
+    event loop, each after what is ready to run: an APPEND is answered,
+    and its new messages announced to IDLE sessions, without parsing
+    them, and a FETCH or SEARCH that comes later finds their summaries
+    made."""
+    message = next(messages, None)
+    if message is not None:
+        message.make_summary()
+        asyncio.get_running_loop().call_soon(_summarise_soon, messages)
 
 
 def _apply(flags: FlagSet, change: FlagSet, mode: StoreMode) -> FlagSet:
@@ -95,24 +124,25 @@ class DictMailbox:
                 flags, self._recent_uid, self._flags.changes)
         return self._snapshot
 
-    def _add(self, data: bytes, summary: MessageSummary, flags: FlagSet,
-             internal_date: datetime) -> int:
-        """Stores a message in CRLF form with its summary; returns its
-        UID."""
+    def _add(self, data: bytes, summary: MessageSummary | None,
+             flags: FlagSet, internal_date: datetime) -> _Message:
+        """Stores a message in CRLF form with its summary, if one was made
+        already, under a new UID."""
         uid = self._next_uid
         self._next_uid += 1
         meta = MessageMeta(uid, internal_date, len(data))
-        self._messages[uid] = _Message(meta, data, summary)
+        message = self._messages[uid] = _Message(meta, data, summary)
         self._flags.put(uid, flags)
-        return uid
+        return message
 
     async def append(self, messages: Sequence[NewMessage]) -> list[int]:
-        parsed = [MessageContent.parse(msg.data) for msg in messages]
-        uids = [self._add(content.data, content.summary, msg.flags,
-                          msg.internal_date)
-                for content, msg in zip(parsed, messages, strict=True)]
+        added = [self._add(to_crlf(msg.data), None, msg.flags,
+                           msg.internal_date)
+                 for msg in messages]
         self._touch()
-        return AssignedUids(uids, self._uid_validity)
+        asyncio.get_running_loop().call_soon(_summarise_soon, iter(added))
+        return AssignedUids([message.meta.uid for message in added],
+                            self._uid_validity)
 
     async def copy_to(self, uids: Sequence[int], target: Mailbox,
                       move: bool) -> list[tuple[int, int]]:
@@ -125,8 +155,8 @@ class DictMailbox:
             if message is None or flags is None:
                 continue
             pairs.append((uid, target._add(
-                message.data, message.summary, flags,
-                message.meta.internal_date)))
+                message.data, message.known_summary, flags,
+                message.meta.internal_date).meta.uid))
             if move:
                 del self._messages[uid]
                 self._flags.drop(uid)
