@@ -54,13 +54,8 @@ class _Message:
     def content(self) -> MessageContent:
         return MessageContent.parse_canonical(self.data)
 
-    @property
     def summary(self) -> MessageSummary:
-        """The summary, made on first use and kept."""
-        return self.make_summary()
-
-    def make_summary(self) -> MessageSummary:
-        """Makes the summary if it was not made yet, and keeps it."""
+        """The summary, made on the first call and kept."""
         summary = self.known_summary
         if summary is None:
             summary = self.known_summary = self.content().summary
@@ -75,7 +70,7 @@ def _summarise_soon(messages: Iterator[_Message]) -> None:
     made."""
     message = next(messages, None)
     if message is not None:
-        message.make_summary()
+        message.summary()
         asyncio.get_running_loop().call_soon(_summarise_soon, messages)
 
 
@@ -184,7 +179,7 @@ class DictMailbox:
         for uid in uids:
             message = self._messages.get(uid)
             if message is not None:
-                yield message.meta, message.summary
+                yield message.meta, message.summary()
 
     async def update_flags(self, uids: Sequence[int], flags: FlagSet,
                            mode: StoreMode) -> dict[int, FlagSet]:
