@@ -62,7 +62,8 @@ class _Message:
         return summary
 
 
-def _summarise_soon(messages: Iterator[_Message]) -> None:
+def _summarise_soon(loop: asyncio.AbstractEventLoop,
+                    messages: Iterator[_Message]) -> None:
     """Makes the summaries of appended *messages*, one per turn of the
     event loop, each after what is ready to run: an APPEND is answered,
     and its new messages announced to IDLE sessions, without parsing
@@ -71,7 +72,7 @@ def _summarise_soon(messages: Iterator[_Message]) -> None:
     message = next(messages, None)
     if message is not None:
         message.summary()
-        asyncio.get_running_loop().call_soon(_summarise_soon, messages)
+        loop.call_soon(_summarise_soon, loop, messages)
 
 
 def _apply(flags: FlagSet, change: FlagSet, mode: StoreMode) -> FlagSet:
@@ -135,7 +136,8 @@ class DictMailbox:
                            msg.internal_date)
                  for msg in messages]
         self._touch()
-        asyncio.get_running_loop().call_soon(_summarise_soon, iter(added))
+        loop = asyncio.get_running_loop()
+        loop.call_soon(_summarise_soon, loop, iter(added))
         return AssignedUids([message.meta.uid for message in added],
                             self._uid_validity)
 
