@@ -228,13 +228,15 @@ def test_failed_start_leaves_the_pid_file_alone(tmp_path: Path) -> None:
 @pytest.mark.skipif(os.geteuid() != 0, reason='privilege drop needs root')
 def test_privileges_dropped_after_binding(spawn: Spawn) -> None:
     proc, port = spawn('--user', 'nobody', '--group', 'nogroup')
+    # The port listens a moment before the drop; a greeting comes only
+    # from the event loop, which starts after it.
+    client = imaplib.IMAP4('127.0.0.1', port)
+    assert client.login('demouser', 'demopass')[0] == 'OK'
     status = Path(f'/proc/{proc.pid}/status').read_text()
     uid_line = next(line for line in status.splitlines()
                     if line.startswith('Uid:'))
     nobody = int(subprocess.check_output(['id', '-u', 'nobody']))
     assert uid_line.split()[1:] == [str(nobody)] * 4
-    client = imaplib.IMAP4('127.0.0.1', port)
-    assert client.login('demouser', 'demopass')[0] == 'OK'
     client.logout()
 
 
