@@ -27,6 +27,7 @@ from servers import (
     BENCH_PASSWORD,
     BENCH_USER,
     NULL_SERVER,
+    ON_DISK,
     ROOT,
     YARDSTICK,
     Server,
@@ -83,11 +84,20 @@ def _measure(server: Server, args: argparse.Namespace) -> dict[str, float]:
 
 def _yardstick(server: Server, args: argparse.Namespace,
                scenarios: list[str], options: list[str]) -> dict[str, float]:
-    """One run of the yardstick; what it measured, by table row."""
+    """One run of the yardstick; what it measured, by table row. On a
+    server that keeps its mail in files, the yardstick keeps its mailboxes
+    (``--keep``), which go with the work directory at the end of the whole
+    run: deleting thousands of message files mid-run would slow the next
+    server's APPENDs on a file system that holds back freed inodes for a
+    while (ext4 without a journal; doc/performance.md, "A maildir
+    APPEND"). The others delete theirs, so that a server that keeps mail
+    in memory holds one corpus at a time, as in one run of every
+    scenario."""
+    keep = ['--keep'] if server.label in ON_DISK else []
     argv = [sys.executable, str(YARDSTICK), '--port', str(server.port),
             '--user', BENCH_USER, '--password', BENCH_PASSWORD,
             '--label', server.label, '--duration', str(args.duration),
-            '--scenarios', ','.join(scenarios), *options]
+            '--scenarios', ','.join(scenarios), *keep, *options]
     if shutil.which('taskset'):
         argv = ['taskset', '-c', '1', *argv]
     result = subprocess.run(argv, capture_output=True, text=True,
@@ -219,7 +229,9 @@ p50 the median over the deliveries of the last session's wait (deliveries
 per run: {idle_rounds}), timed in a yardstick run of its own that does
 not sample the server's memory; peak memory is the server's peak RSS in
 MiB, sampled during the other scenarios and, for a server of one
-process, its high-water mark over the whole run.
+process, its high-water mark over the whole run. On maildir and
+Dovecot the yardstick keeps its mailboxes, so that no server's APPENDs
+follow thousands of files deleted just before ("A maildir APPEND").
 The second table is the CPU time the server's processes spent per
 operation, in µs (Redis's own is not counted, for either pymap): a
 round trip's time is that plus the client's share and the hand-overs

@@ -37,6 +37,8 @@ DOVECOT_IMAP = '/usr/sbin/dovecot'
 DOVECOT_USER = 'pymaptest'
 #: The stand-in server that answers at once (``null_server.py``).
 NULL_SERVER = 'null-server'
+#: The servers that keep their mail in files under their work directory.
+ON_DISK = frozenset({'pymap-maildir', 'dovecot'})
 
 
 @dataclass

@@ -3,7 +3,8 @@ pymap's dict backend prints its tables (throughput, and the server's CPU
 time per operation), and leaves doc/performance.md alone when only some
 scenarios run; idle-fanout, timed in a run of its own, still has its
 latencies and the server's peak memory; the null server is asked only
-for the scenarios it serves (timings are not checked)."""
+for the scenarios it serves; a server on disk keeps its mailboxes and
+still has its table (timings are not checked)."""
 
 from __future__ import annotations
 
@@ -52,3 +53,9 @@ def test_run_asks_the_null_server_only_what_it_serves() -> None:
     output = _run('null-server', 'search,store', '--duration', '0.5')
     assert _row('store', output) > 0
     assert '| search' not in output
+
+
+def test_run_keeps_the_mailboxes_of_a_server_on_disk() -> None:
+    # The yardstick is run with --keep for maildir: it must still answer.
+    output = _run('pymap-maildir', 'store', '--duration', '0.5')
+    assert _row('store', output) > 0
