@@ -19,13 +19,15 @@ from pymap.imap.connection import Connection, ServerState
 from pymap.imap.limits import LoginThrottle
 from pymap.imap.protocol import IMAPProtocol
 from pymap.imap.stream import IMAPStream
-from pymap.interfaces.storage import NewMessage
+from pymap.interfaces.storage import Mailbox, NewMessage
 from pymap.parsing.framing import CommandFramer
 
 #: A 20 KB message, as the yardstick's median one.
 MESSAGE = b'Subject: benchmark\r\n\r\n' + (b'y' * 78 + b'\r\n') * 250
 #: Commands per benchmark round.
 ROUND = 200
+#: Sessions in IDLE that one APPEND wakes in ``test_idle_fanout``.
+FANOUT = 1000
 
 
 class _MemoryTransport(asyncio.Transport):
@@ -33,12 +35,13 @@ class _MemoryTransport(asyncio.Transport):
 
     def __init__(self, on_write: Callable[[bytes], None]) -> None:
         super().__init__()
-        self._on_write = on_write
+        #: Takes every write (replaceable).
+        self.on_write = on_write
         self._closing = False
         self.protocol: asyncio.BaseProtocol | None = None
 
     def write(self, data: bytes | bytearray | memoryview) -> None:
-        self._on_write(bytes(data))
+        self.on_write(bytes(data))
 
     def get_write_buffer_size(self) -> int:
         return 0
@@ -71,6 +74,7 @@ class _Client:
         self.transport.protocol = self.protocol
         self.last = b''
         self._tag = b''
+        self._ending = (b'',)
         self._answered: asyncio.Future[None] | None = None
         self._count = 0
 
@@ -79,13 +83,17 @@ class _Client:
         before = data.rfind(b'\r\n', 0, len(data) - 2)
         last_line = before + 2 if before >= 0 else 0
         if self._answered is not None \
-                and data.startswith(self._tag + b' ', last_line):
+                and data.startswith(self._ending, last_line):
             self._answered.set_result(None)
 
-    async def command(self, line: bytes) -> bytes:
-        """Runs a command; the last write of its response."""
+    async def command(self, line: bytes,
+                      continuation: bool = False) -> bytes:
+        """Runs a command; the last write of its response, which ends it
+        or, with *continuation*, asks for more (as IDLE's does)."""
         self._count += 1
         self._tag = b'c%d' % self._count
+        self._ending = (self._tag + b' ', b'+ ') if continuation \
+            else (self._tag + b' ',)
         self._answered = self.loop.create_future()
         self.protocol.data_received(self._tag + b' ' + line + b'\r\n')
         await self._answered
@@ -95,21 +103,29 @@ class _Client:
 @pytest.fixture
 def client(loop: asyncio.AbstractEventLoop) -> Iterator[_Client]:
     client = _Client(loop)
-    task = loop.run_until_complete(_logged_in(client))
+    server, _ = loop.run_until_complete(_server())
+    task = loop.run_until_complete(_selected(client, server))
     yield client
     task.cancel()
     loop.run_until_complete(asyncio.gather(task, return_exceptions=True))
 
 
-async def _logged_in(client: _Client) -> asyncio.Task[None]:
+async def _server() -> tuple[ServerState, Mailbox]:
+    """The dict backend with one user, and that user's INBOX holding one
+    message."""
     users = DictUsers()
     inbox = await users.add_user('bench', 'benchpass').get_mailbox('INBOX')
     await inbox.append([NewMessage(MESSAGE, frozenset(), datetime.now(UTC))])
     config = IMAPConfig()
-    server = ServerState(DictBackend(users), config, LoginThrottle(10, 60))
+    return ServerState(DictBackend(users), config,
+                       LoginThrottle(10 * FANOUT, 60)), inbox
+
+
+async def _selected(client: _Client,
+                    server: ServerState) -> asyncio.Task[None]:
     client.protocol.connection_made(client.transport)
-    connection = Connection(IMAPStream(client.protocol, config), server,
-                            ClientInfo('127.0.0.1'))
+    connection = Connection(IMAPStream(client.protocol, server.config),
+                            server, ClientInfo('127.0.0.1'))
     task = asyncio.create_task(connection.run())
     await client.command(b'LOGIN bench benchpass')
     await client.command(b'SELECT INBOX')
@@ -139,3 +155,60 @@ def test_uid_fetch_body(benchmark: BenchmarkFixture,
 def test_uid_store(benchmark: BenchmarkFixture, client: _Client) -> None:
     last = benchmark(_rounds(client, b'UID STORE 1 FLAGS (\\Seen)'))
     assert last.startswith(b'* 1 FETCH (UID 1 FLAGS (\\Seen \\Recent))\r\n')
+
+
+class _Fanout:
+    """:data:`FANOUT` sessions in IDLE on one INBOX (RFC 2177), each
+    counting the ``EXISTS`` responses written to it."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop,
+                 inbox: Mailbox) -> None:
+        self.loop = loop
+        self.inbox = inbox
+        self.clients = [_Client(loop) for _ in range(FANOUT)]
+        self.woken = 0
+        self._all_woken: asyncio.Future[None] | None = None
+
+    async def start(self, server: ServerState) -> list[asyncio.Task[None]]:
+        tasks = []
+        for client in self.clients:
+            tasks.append(await _selected(client, server))
+            await client.command(b'IDLE', continuation=True)
+            client.transport.on_write = self._written
+        return tasks
+
+    def _written(self, data: bytes) -> None:
+        if b' EXISTS\r\n' in data:
+            self.woken += 1
+            if self.woken == FANOUT and self._all_woken is not None:
+                self._all_woken.set_result(None)
+
+    def round(self) -> int:
+        """Appends a message and waits until every session wrote its
+        ``EXISTS``; returns how many did."""
+        async def change() -> int:
+            self.woken = 0
+            self._all_woken = self.loop.create_future()
+            await self.inbox.append(
+                [NewMessage(MESSAGE, frozenset(), datetime.now(UTC))])
+            await self._all_woken
+            return self.woken
+        return self.loop.run_until_complete(change())
+
+
+@pytest.fixture
+def fanout(loop: asyncio.AbstractEventLoop) -> Iterator[_Fanout]:
+    server, inbox = loop.run_until_complete(_server())
+    fanout = _Fanout(loop, inbox)
+    tasks = loop.run_until_complete(fanout.start(server))
+    yield fanout
+    for task in tasks:
+        task.cancel()
+    loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+
+
+def test_idle_fanout(benchmark: BenchmarkFixture, fanout: _Fanout) -> None:
+    """One change pushed to every session in IDLE: the server's side of a
+    fan-out, without the sockets' system calls. Divide by :data:`FANOUT`
+    for the cost per woken session."""
+    assert benchmark(fanout.round) == FANOUT

@@ -2,7 +2,8 @@
 
 All state lives in the process; every method runs without awaiting, so each
 is atomic with respect to every other session of the process. Changes are
-pushed to waiting sessions through an :class:`asyncio.Event`, and logged in
+pushed to waiting sessions through a
+:class:`~pymap.backend.idle.ChangeSignal`, and logged in
 the :class:`~pymap.backend.flagtable.FlagTable` that snapshots share.
 """
 
@@ -29,7 +30,7 @@ from pymap.mime import MessageContent, MessageSummary
 from pymap.mime.lines import to_crlf
 
 from ..flagtable import FlagTable
-from ..idle import wait_for_event
+from ..idle import ChangeSignal, wait_for_signal
 
 __all__ = ['DictMailbox']
 
@@ -95,7 +96,7 @@ class DictMailbox:
         self._messages: dict[int, _Message] = {}
         self._flags = FlagTable()
         self._snapshot: MailboxSnapshot | None = None
-        self._changed = asyncio.Event()
+        self._changed = ChangeSignal()
 
     @property
     def name(self) -> str:
@@ -110,7 +111,7 @@ class DictMailbox:
         self._flags.commit(self._modseq)
         self._snapshot = None
         self._changed.set()
-        self._changed = asyncio.Event()
+        self._changed = ChangeSignal()
 
     async def snapshot(self) -> MailboxSnapshot:
         if self._snapshot is None:
@@ -218,4 +219,4 @@ class DictMailbox:
     async def wait_for_change(self, modseq: int, timeout: float) -> None:
         if self._modseq != modseq:
             return
-        await wait_for_event(self._changed, timeout)
+        await wait_for_signal(self._changed, timeout)

@@ -23,7 +23,7 @@ from contextvars import ContextVar
 
 from pymap.exceptions import MailboxNotFound, TemporaryFailure
 
-from ..idle import wait_for_event
+from ..idle import ChangeSignal, wait_for_signal
 from .folderlock import FolderLock
 
 __all__ = ['FolderWatch']
@@ -50,10 +50,10 @@ class FolderWatch:
         self._lock = lock
         self._refresh = refresh
         self._interval = interval
-        self._changed = asyncio.Event()
+        self._changed = ChangeSignal()
         self._waiting = 0
         self._poller: asyncio.Task[None] | None = None
-        self._due: list[asyncio.Event] = []
+        self._due: list[ChangeSignal] = []
         self._waking: asyncio.Task[None] | None = None
         self._failing = False
 
@@ -63,7 +63,7 @@ class FolderWatch:
         if not self._waiting:  # no one holds the current event
             return
         self._due.append(self._changed)
-        self._changed = asyncio.Event()
+        self._changed = ChangeSignal()
         if self._waking is None:
             self._waking = asyncio.create_task(self._wake())
 
@@ -83,7 +83,7 @@ class FolderWatch:
             self._poller = asyncio.create_task(self._poll())
         changed = self._changed
         try:
-            await wait_for_event(changed, timeout)
+            await wait_for_signal(changed, timeout)
         finally:
             self._waiting -= 1
             if not self._waiting and self._poller is not None:

@@ -26,6 +26,7 @@ from typing import Any
 
 from redis.exceptions import ConnectionError
 
+from ..idle import ChangeSignal
 from .connection import (
     ConnectionSettings,
     RedisClient,
@@ -85,7 +86,7 @@ class Notifier:
         self._names = names
         #: Per mailbox, the event its next change sets (one for all its
         #: waiters; dropped with the last of them).
-        self._events: weakref.WeakValueDictionary[str, asyncio.Event] = \
+        self._events: weakref.WeakValueDictionary[str, ChangeSignal] = \
             weakref.WeakValueDictionary()
         #: Per mailbox, the MODSEQ of this process's latest change, whose
         #: waiters it woke already: its announcement need not wake them.
@@ -139,13 +140,13 @@ class Notifier:
             await asyncio.wait({task}, timeout=_CLOSE_TIMEOUT)
         self._live.clear()
 
-    def watch(self, namespace: str) -> asyncio.Event:
+    def watch(self, namespace: str) -> ChangeSignal:
         """The event the next change to the mailbox *namespace* sets, the
         same for every waiter: take it before reading the MODSEQ to
         compare, and a new one once it was set."""
         event = self._events.get(namespace)
         if event is None:
-            event = self._events[namespace] = asyncio.Event()
+            event = self._events[namespace] = ChangeSignal()
         return event
 
     def wake(self, namespace: str) -> None:
