@@ -60,7 +60,7 @@ class FolderWatch:
     def changed(self) -> None:
         """Wakes the sessions waiting now once the lock is free; call it
         with the index fresh."""
-        if not self._waiting:  # no one holds the current event
+        if not self._waiting:  # no one holds the current signal
             return
         self._due.append(self._changed)
         self._changed = ChangeSignal()

@@ -84,9 +84,9 @@ class Notifier:
         self._own = None if token is None else f'{channel}:{token}'
         self._snapshots = snapshots
         self._names = names
-        #: Per mailbox, the event its next change sets (one for all its
+        #: Per mailbox, the signal its next change sets (one for all its
         #: waiters; dropped with the last of them).
-        self._events: weakref.WeakValueDictionary[str, ChangeSignal] = \
+        self._signals: weakref.WeakValueDictionary[str, ChangeSignal] = \
             weakref.WeakValueDictionary()
         #: Per mailbox, the MODSEQ of this process's latest change, whose
         #: waiters it woke already: its announcement need not wake them.
@@ -141,25 +141,25 @@ class Notifier:
         self._live.clear()
 
     def watch(self, namespace: str) -> ChangeSignal:
-        """The event the next change to the mailbox *namespace* sets, the
+        """The signal the next change to the mailbox *namespace* sets, the
         same for every waiter: take it before reading the MODSEQ to
         compare, and a new one once it was set."""
-        event = self._events.get(namespace)
-        if event is None:
-            event = self._events[namespace] = ChangeSignal()
-        return event
+        signal = self._signals.get(namespace)
+        if signal is None:
+            signal = self._signals[namespace] = ChangeSignal()
+        return signal
 
     def wake(self, namespace: str) -> None:
         """Wakes this process's waiters on *namespace*."""
-        event = self._events.pop(namespace, None)
-        if event is not None:
-            event.set()
+        signal = self._signals.pop(namespace, None)
+        if signal is not None:
+            signal.set()
 
     def changed_here(self, namespace: str, modseq: int) -> None:
         """Wakes the waiters on *namespace* right after this process's own
         change reached *modseq* (its snapshot is cached already), ahead of
         its announcement, which then wakes them no second time."""
-        if self.connected and namespace in self._events:
+        if self.connected and namespace in self._signals:
             if len(self._woken) >= _MAX_WOKEN:  # echoes lost or overtaken
                 self._woken.clear()
             self._woken[namespace] = max(modseq,
@@ -180,10 +180,10 @@ class Notifier:
 
     def _wake_all(self) -> None:
         self._woken.clear()
-        events = list(self._events.values())
-        self._events.clear()
-        for event in events:
-            event.set()
+        signals = list(self._signals.values())
+        self._signals.clear()
+        for signal in signals:
+            signal.set()
 
     async def _run(self) -> None:
         while self._task is not None:
@@ -242,7 +242,7 @@ class Notifier:
         if what == NAMES:
             self._names.changed(namespace)
         elif self._snapshots.announced(namespace, what) \
-                and namespace in self._events \
+                and namespace in self._signals \
                 and not self._snapshots.after_readings(
                     namespace, lambda: self._heard(namespace, what)):
             self._heard(namespace, what)

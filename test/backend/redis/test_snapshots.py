@@ -180,7 +180,7 @@ async def test_a_change_heard_while_no_one_waits_reaches_later_waiters(
     modseq = (await inbox.snapshot()).modseq
     await other.append([message(1)])
     await heard(pair[0])
-    assert inbox.namespace not in pair[0].context.notifier._events
+    assert inbox.namespace not in pair[0].context.notifier._signals
     await asyncio.wait_for(inbox.wait_for_change(modseq, 10.0), 2.0)
 
 
@@ -193,7 +193,7 @@ async def test_waiters_share_one_event_that_goes_with_the_last(
     assert changed.is_set()
     assert notifier.watch('some mailbox') is not changed  # the next one
     del changed
-    assert 'some mailbox' not in notifier._events  # nobody holds it
+    assert 'some mailbox' not in notifier._signals  # nobody holds it
 
 
 async def test_own_changes_awaiting_announcement_are_bounded(
