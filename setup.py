@@ -20,6 +20,7 @@ COMPILED = [
     'pymap/parsing/[!_]*.py',
     'pymap/search/[!_]*.py',
     'pymap/selected.py',
+    'pymap/imap/batch.py',
     'pymap/imap/connection.py',
     'pymap/imap/protocol.py',
     'pymap/imap/state.py',

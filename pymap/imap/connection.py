@@ -9,7 +9,7 @@ import contextlib
 import logging
 import math
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pymap import __version__
 from pymap.backend.session import BaseSession
@@ -44,6 +44,7 @@ from pymap.parsing.response import (
 )
 
 from .auth import login_credentials, sasl_exchange
+from .batch import UpdateBatch
 from .capabilities import PLAINTEXT_MECHANISMS, capabilities
 from .client import ClientInfo
 from .limits import LoginThrottle
@@ -66,6 +67,7 @@ class ServerState:
     backend: Backend
     config: IMAPConfig
     throttle: LoginThrottle
+    idle_updates: UpdateBatch = field(default_factory=UpdateBatch)
 
 
 class Connection:
@@ -77,6 +79,7 @@ class Connection:
         self.backend = server.backend
         self.config = server.config
         self.throttle = server.throttle
+        self._updates = server.idle_updates
         self.client = client
         self.session: Session | None = None
         self._bad_streak = 0
@@ -302,14 +305,15 @@ class Connection:
             await pusher
 
     async def _push_updates(self, session: Session) -> None:
-        """Sends each batch of untagged updates during IDLE (RFC 2177)
-        in one write. The wait has no time limit: the autologout is the
-        timeout of the read that waits for ``DONE``."""
+        """Sends each set of untagged updates during IDLE (RFC 2177) in
+        one write, in a batch with those of the other sessions the change
+        woke. The wait has no time limit: the autologout is the timeout
+        of the read that waits for ``DONE``."""
         with self.stream.sending_at_once():
             while True:
                 lines = await session.idle(math.inf)
                 if lines:
-                    await self.stream.write(b''.join(lines))
+                    await self.stream.push(b''.join(lines), self._updates)
 
 
 _SHUTDOWN_BYE = bytes(Response(b'*', b'BYE', 'Server shutting down.',

@@ -23,6 +23,7 @@ from pymap.parsing.framing import (
 from pymap.parsing.parser import command_head, parse_command
 from pymap.parsing.response import Response
 
+from .batch import UpdateBatch
 from .protocol import IMAPProtocol
 
 __all__ = ['ClientClosed', 'IMAPStream']
@@ -184,12 +185,37 @@ class IMAPStream:
         """Sends the queued bytes and *data*, waiting when the client
         reads slowly. They go out in one send, without being joined in
         memory first where the event loop can gather them (uvloop)."""
-        transport = self.protocol.transport
-        transport.writelines(self._take_queued(data))
-        self._prompt_ack.answered()
-        # Nothing to wait for once the kernel took it all (most writes).
-        if transport.get_write_buffer_size() or transport.is_closing():
+        if self._send(data):
             await self.protocol.drain()
+
+    async def push(self, data: bytes, batch: UpdateBatch) -> None:
+        """Sends *data*, an update pushed during IDLE (RFC 2177 §3), with
+        the batch of the other sessions the same change woke; first waits
+        while the client is behind in reading. Anything written after it
+        goes out after it."""
+        if self._behind():
+            await self.protocol.drain()
+        self._queued.append(data)
+        self._queued_size += len(data)
+        batch.add(self, len(data))
+
+    def send_held(self) -> None:
+        """Sends what :meth:`push` held: its batch's turn came."""
+        if self._queued and not self.protocol.transport.is_closing():
+            self._send(b'')
+
+    def _send(self, data: bytes) -> bool:
+        """Hands the queued bytes and *data* to the transport; whether the
+        client is behind (or gone), so that the writer should wait."""
+        self.protocol.transport.writelines(self._take_queued(data))
+        self._prompt_ack.answered()
+        return self._behind()
+
+    def _behind(self) -> bool:
+        # Nothing to wait for once the kernel took it all (most writes).
+        transport = self.protocol.transport
+        return bool(transport.get_write_buffer_size()) \
+            or transport.is_closing()
 
     def _take_queued(self, data: bytes) -> list[bytes]:
         chunks = self._queued
