@@ -176,8 +176,7 @@ class IMAPStream:
         if len(data) >= _SEND_SIZE:
             await self.write(data)
             return
-        self._queued.append(data)
-        self._queued_size += len(data)
+        self._hold(data)
         if self._queued_size >= _SEND_SIZE:
             await self.write(b'')
 
@@ -195,9 +194,12 @@ class IMAPStream:
         goes out after it."""
         if self._behind():
             await self.protocol.drain()
+        self._hold(data)
+        batch.add(self, len(data))
+
+    def _hold(self, data: bytes) -> None:
         self._queued.append(data)
         self._queued_size += len(data)
-        batch.add(self, len(data))
 
     def send_held(self) -> None:
         """Sends what :meth:`push` held: its batch's turn came."""
