@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 from argparse import ArgumentParser, ArgumentTypeError, Namespace
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pymap.config import IMAPConfig
@@ -57,12 +58,17 @@ def _prefix(text: str) -> str:
         raise ArgumentTypeError(str(exc)) from exc
 
 
-def _template(text: str) -> str:
-    try:
-        LoginSettings(users_key=text)
-    except ValueError as exc:
-        raise ArgumentTypeError(str(exc)) from exc
-    return text
+def _login_option(settings: Callable[[str], LoginSettings]
+                  ) -> Callable[[str], str]:
+    """The argument type of a login option: *settings* makes the
+    :class:`LoginSettings` that hold it, which check it."""
+    def checked(text: str) -> str:
+        try:
+            settings(text)
+        except ValueError as exc:
+            raise ArgumentTypeError(str(exc)) from exc
+        return text
+    return checked
 
 
 class RedisBackend:
@@ -113,9 +119,12 @@ class RedisBackend:
                             help='the URL is a node of a Redis Cluster')
         where = parser.add_mutually_exclusive_group()
         where.add_argument('--users-hash', metavar='NAME',
+                           type=_login_option(
+                               lambda name: LoginSettings(users_hash=name)),
                            help='logins are the fields of this hash')
         where.add_argument('--users-key', metavar='TEMPLATE',
-                           type=_template,
+                           type=_login_option(
+                               lambda key: LoginSettings(users_key=key)),
                            help="login keys, e.g. 'users:{name}'")
         parser.add_argument('--users-json', action='store_true',
                             help='login records are JSON objects with a '

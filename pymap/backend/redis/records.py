@@ -3,20 +3,44 @@ holding the password (``SET john s3cretp4ssword``), a field of one hash
 (``--users-hash``), a key built from a template (``--users-key
 'users:{name}'``), and in each case optionally a JSON object whose
 ``"password"`` field holds it (``--users-json``). Passwords are plain or
-``{SCHEME}``-prefixed hashes as in the maildir backend."""
+``{SCHEME}``-prefixed hashes as in the maildir backend.
+
+Login records share the keyspace with the mail, whose keys all carry a hash
+tag in braces (:mod:`.keys`), so a name containing ``{`` or ``}`` is never
+a user (:func:`is_login_name`), in every layout: it is refused before any
+Redis read, and the hash name and key template may not contain braces
+either (doc/redis.md, "Command line")."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 
+from redis.exceptions import ResponseError
+
 from .connection import RedisClient, as_bytes, as_text
 from .scripts import Scripts
 
-__all__ = ['LoginRecords', 'LoginSettings']
+__all__ = ['LoginRecords', 'LoginSettings', 'UnreadableRecord',
+           'is_login_name']
 
 _NAME = '{name}'
 _GLOB_SPECIAL = str.maketrans({c: '\\' + c for c in '*?[]\\'})
+_BRACES = ('{', '}')
+
+
+def is_login_name(name: str) -> bool:
+    """Whether *name* can be a user: not when it contains ``{`` or ``}``.
+    Every internal key carries a hash tag in braces and the prefix, hash
+    name and key template may contain none (outside ``{name}``), so the
+    key (or hash) of a login name's record is never an internal key
+    (doc/redis.md, "Command line")."""
+    return not any(brace in name for brace in _BRACES)
+
+
+class UnreadableRecord(ValueError):
+    """The record's key holds another type of value than the layout
+    reads (Redis answered ``WRONGTYPE``): no valid record."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +58,13 @@ class LoginSettings:
     users_json: bool = False
 
     def __post_init__(self) -> None:
+        if self.users_hash is not None \
+                and not is_login_name(self.users_hash):
+            raise ValueError('--users-hash may not contain { or }')
+        if self.users_key is not None \
+                and not is_login_name(self.users_key.replace(_NAME, '')):
+            raise ValueError('--users-key may not contain { or } except '
+                             'in {name}')
         if self.users_hash is not None and self.users_key is not None:
             raise ValueError('--users-hash and --users-key exclude each '
                              'other')
@@ -61,7 +92,10 @@ class LoginRecords:
 
     def locate(self, name: str) -> tuple[str, str]:
         """The key of *name*'s record, and its hash field ('' when the
-        key holds the record itself)."""
+        key holds the record itself); :exc:`ValueError` when *name* is no
+        login name (:func:`is_login_name`)."""
+        if not is_login_name(name):
+            raise ValueError('user names may not contain { or }')
         settings = self._settings
         if settings.users_hash is not None:
             return self._prefix + settings.users_hash, name
@@ -69,12 +103,22 @@ class LoginRecords:
         return self._prefix + template.replace(_NAME, name), ''
 
     async def read(self, name: str) -> bytes | None:
-        """The stored record, or ``None``."""
+        """The stored record, or ``None``, without reading Redis when
+        *name* is no login name (:func:`is_login_name`). Raises
+        :exc:`UnreadableRecord` when the key holds another type."""
+        if not is_login_name(name):
+            return None
         key, field = self.locate(name)
-        if field:
-            record = await self._client.hget(key, field)
-        else:
-            record = await self._client.get(key)
+        try:
+            if field:
+                record = await self._client.hget(key, field)
+            else:
+                record = await self._client.get(key)
+        except ResponseError as exc:
+            if str(exc).startswith('WRONGTYPE'):
+                raise UnreadableRecord(
+                    'the record\'s key holds another type') from exc
+            raise
         return None if record is None else as_bytes(record)
 
     def password_of(self, record: bytes) -> str:
@@ -120,11 +164,13 @@ class LoginRecords:
     async def names(self) -> list[str]:
         """Every user name with a record, sorted. With plain keys (no hash, no
         template) every string key under the prefix counts, except the
-        backend's own, which start with ``{``."""
+        backend's own, which contain braces like any name that is no login
+        name (:func:`is_login_name`)."""
         if self._settings.users_hash is not None:
             fields = await self._client.hkeys(
                 self._prefix + self._settings.users_hash)
-            return sorted(as_text(field) for field in fields)
+            return sorted(name for name in map(as_text, fields)
+                          if is_login_name(name))
         before, _, after = (self._settings.users_key or _NAME) \
             .partition(_NAME)
         head, tail = self._prefix + before, after
@@ -135,7 +181,6 @@ class LoginRecords:
                                                 _type='string'):
             text = as_text(key)
             name = text[len(head):len(text) - len(tail)]
-            if name and not (self._settings.users_key is None
-                             and name.startswith('{')):
+            if name and is_login_name(name):
                 found.add(name)
         return sorted(found)

@@ -1,5 +1,8 @@
 """Login (RFC 3501 §6.2.2, §6.2.3) against the records of
-:mod:`.records`, and the user store of the admin service."""
+:mod:`.records`, and the user store of the admin service. A name that is
+no login name (:func:`~.records.is_login_name`) and a record of the wrong
+Redis type fail a login as an unknown user does (doc/redis.md, "Command
+line")."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from pymap.backend.maildir.shacrypt import sha_crypt
 from pymap.exceptions import (
     AuthenticationFailed,
     EntityConflict,
+    NotAllowed,
     UserNotFound,
 )
 from pymap.executor import run_blocking
@@ -25,7 +29,7 @@ from pymap.interfaces.users import UserRecord
 from .context import StoreContext
 from .errors import guarded
 from .purge import mark_pending, purge_user
-from .records import LoginRecords
+from .records import LoginRecords, UnreadableRecord, is_login_name
 from .store import RedisMailboxSet
 
 __all__ = ['RedisIdentity', 'RedisUsers', 'hash_password']
@@ -97,10 +101,13 @@ class RedisUsers:
         self._records = records
 
     async def _password(self, name: str) -> Password | None:
-        record = await self._records.read(name)
-        if record is None:
-            return None
+        """The password of *name*'s record; ``None`` when there is none or
+        it is unusable (malformed, of the wrong Redis type: one warning,
+        never the record)."""
         try:
+            record = await self._records.read(name)
+            if record is None:
+                return None
             return parse_password(self._records.password_of(record))
         except (ValueError, UnicodeDecodeError) as exc:
             _log.warning('unusable login record for %r: %s', name, exc)
@@ -123,7 +130,10 @@ class RedisUsers:
 
     @guarded
     async def get_user(self, name: str) -> UserRecord:
-        record = await self._records.read(name)
+        try:
+            record = await self._records.read(name)
+        except UnreadableRecord as exc:
+            raise UserNotFound() from exc
         if record is None:
             raise UserNotFound()
         return UserRecord(name, _etag(record))
@@ -131,6 +141,11 @@ class RedisUsers:
     @guarded
     async def set_user(self, name: str, password: str,
                        etag: str | None = None) -> UserRecord:
+        """Refuses a name that is no login name
+        (:func:`~.records.is_login_name`)."""
+        if not is_login_name(name):
+            raise NotAllowed('Invalid user name: it may not contain '
+                             '{ or }.')
         return await self._write(name, password, etag, must_exist=False)
 
     @guarded
@@ -143,7 +158,13 @@ class RedisUsers:
         unless the caller asked for the record it had read (*etag*)."""
         hashed = await run_blocking(hash_password, password)
         for _ in range(_WRITE_ATTEMPTS):
-            old = await self._records.read(name)
+            try:
+                old = await self._records.read(name)
+            except UnreadableRecord as exc:
+                if must_exist:
+                    raise UserNotFound() from exc
+                raise NotAllowed('The key of this user\'s login record '
+                                 'holds another type of value.') from exc
             if must_exist and old is None:
                 raise UserNotFound()
             if etag is not None and etag != (

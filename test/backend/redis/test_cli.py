@@ -51,6 +51,8 @@ def test_login_options() -> None:
     ['--prefix', 'a{b}'],
     ['--users-key', 'users:name'],
     ['--users-key', '{name}{name}'],
+    ['--users-key', '{john}:{name}'],
+    ['--users-hash', '{john}:mailboxes'],
     ['--users-hash', 'h', '--users-key', 'k:{name}'],
 ])
 def test_bad_options(argv: list[str],
