@@ -76,14 +76,24 @@ class MaildirFolder(FolderIndex):
     def write_temp(self, data: bytes, flags: FlagSet,
                    internal_date: datetime) -> Prepared:
         """Writes a new message to ``tmp/`` (fsynced when configured),
-        with INTERNALDATE as its modification time."""
+        with INTERNALDATE as its modification time; the file is removed
+        again if that fails. The date recorded is the one the file holds,
+        which is what a restarted server reads back: a file system may
+        clamp a time it cannot hold (ext4 keeps 1901-12-13 to 2446-05-10)."""
         base = new_base(time.time(), len(data), crlf_size(data))
         temp = self.tmp / base
         write_new(temp, data, self.fsync)
-        stamp = internal_date.timestamp()
-        os.utime(temp, (stamp, stamp))
-        return Prepared(temp, base, flags,
-                        date=datetime.fromtimestamp(int(stamp), UTC))
+        try:
+            stamp = internal_date.timestamp()
+            os.utime(temp, (stamp, stamp))
+            mtime = os.stat(temp).st_mtime
+            date = datetime.fromtimestamp(int(mtime), UTC)
+        except BaseException as exc:
+            temp.unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise TemporaryFailure('Cannot store the message.') from exc
+            raise
+        return Prepared(temp, base, flags, date=date)
 
     def _letters(self, flags: FlagSet, kept: str = '') -> str:
         return FlagLetters(self._keywords).letters(flags, kept)

@@ -17,6 +17,16 @@ Files that the uidlist lacks (mail delivered into ``new/`` by an MTA, or
 files of a maildir new to Dovecot and pymap) get the next UIDs under the
 ``dovecot-uidlist`` dot-lock, in file name order, and delivered files
 move from ``new/`` to ``cur/``, as Dovecot does.
+
+An index is bound to the folder it first read: its UIDVALIDITY. A folder
+deleted and created again under the same name (by another session or
+process, or by Dovecot), or whose uidlist was lost and given a new
+UIDVALIDITY, is another mailbox, whose UIDs name other messages: the index
+then is :attr:`~FolderIndex.gone`, and every operation raises
+:exc:`~pymap.exceptions.MailboxNotFound` without touching the new folder's
+messages. The uidlist is read again whenever its signature in the probe
+changes, and its header carries the UIDVALIDITY, so this costs nothing
+more.
 """
 
 from __future__ import annotations
@@ -30,6 +40,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
+from pymap.exceptions import MailboxNotFound
 from pymap.interfaces.storage import FlagSet, MailboxSnapshot, MessageMeta
 
 from ..flagtable import FlagTable
@@ -115,6 +126,10 @@ class FolderIndex:
         self.vouched = False
         self._skipped_probe = False
         self._dotlock: DotLock | None = None
+        #: Whether the folder this index was bound to (its UIDVALIDITY) is
+        #: gone, replaced by another under the same path: every operation
+        #: then raises :exc:`MailboxNotFound` (see the module's docstring).
+        self.gone = False
 
     @property
     def path(self) -> Path:
@@ -144,6 +159,8 @@ class FolderIndex:
         the sync it calls for are done, and then set to the feed's count
         returned here (a probe that fails leaves it unset). Not a context
         manager: a probe runs before nearly every command."""
+        if self.gone:
+            raise MailboxNotFound()
         feed = self.feed
         self.probed_at = None
         self.own_events = 0
@@ -235,6 +252,7 @@ class FolderIndex:
         if uidlist is None or self._probe is None \
                 or probe.uidlist != self._probe.uidlist:
             uidlist = read_uidlist(self.path)
+            self._check_bound(uidlist)
         listing = self._listing(probe, uidlist)
         if not locked and _needs_lock(uidlist, listing):
             with self._lock():
@@ -266,6 +284,19 @@ class FolderIndex:
             self.own_events = None
         else:
             self._probe, self._touched = probe, None
+
+    def _check_bound(self, uidlist: UidList | None) -> None:
+        """Raises :exc:`MailboxNotFound`, and marks the index
+        :attr:`gone`, when *uidlist*, just read, is not the one of the
+        folder the index is bound to: missing, or of another
+        UIDVALIDITY. An index that has read no uidlist yet is bound by the
+        first one it installs."""
+        if self.uid_validity and (
+                uidlist is None or uidlist.uid_validity != self.uid_validity):
+            self.gone = True
+            self._uidlist = self._probe = None
+            self.probed_at = None
+            raise MailboxNotFound()
 
     def _listing(self, probe: Probe, uidlist: UidList | None) -> Listing:
         """The message files: ``new/`` is always listed (it is small),

@@ -21,6 +21,14 @@ Changes made here wake waiting sessions at once; changes made by other
 processes (a delivery into ``new/``, Dovecot) are found by a cheap probe
 every :data:`POLL_INTERVAL` seconds while a session waits, one probe for
 all the sessions waiting on the folder (:class:`~.watch.FolderWatch`).
+
+A mailbox is bound to the folder it was opened on (its UIDVALIDITY, see
+:mod:`.index`): once that folder is deleted, or replaced by another under
+the same name, every method raises
+:exc:`~pymap.exceptions.MailboxNotFound`, as the redis backend's do, and
+never touches the messages of the new folder; waiting sessions wake, and
+:meth:`~MaildirMailbox.wait_for_change` returns at once, so that an idle
+session finds out from its next snapshot.
 """
 
 from __future__ import annotations
@@ -32,7 +40,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-from pymap.exceptions import NotSupported
+from pymap.exceptions import MailboxNotFound, NotSupported
 from pymap.interfaces.storage import (
     AssignedUids,
     FlagSet,
@@ -106,6 +114,37 @@ class MaildirMailbox:
         """Held while the maildir is read or changed."""
         return self._lock
 
+    @property
+    def gone(self) -> bool:
+        """Whether the folder this mailbox was bound to is gone: deleted,
+        or replaced by another under the same name."""
+        return self._folder.gone
+
+    def _check(self) -> None:
+        """Raises :exc:`MailboxNotFound` once the mailbox is :attr:`gone`."""
+        if self._folder.gone:
+            raise MailboxNotFound()
+
+    def mark_gone(self) -> None:
+        """The folder was deleted: every method raises
+        :exc:`MailboxNotFound` from now on, and waiting sessions wake."""
+        self._folder.gone = True
+        self._watch.changed()
+
+    async def still_there(self) -> bool:
+        """Refreshes the index: whether the maildir is still the folder
+        this mailbox is bound to (false once it is :attr:`gone`);
+        :exc:`MailboxNotFound` when there is no maildir at all."""
+        if self._folder.gone:
+            return False
+        try:
+            await self._refresh()
+        except MailboxNotFound:
+            if self._folder.gone:
+                return False
+            raise
+        return True
+
     def relocate(self, name: str, path: Path) -> None:
         """Follows a RENAME (call with :attr:`lock` held)."""
         self._name = name
@@ -121,6 +160,8 @@ class MaildirMailbox:
                     **kwargs: _P.kwargs) -> _T:
         """:meth:`_run` with the lock already held."""
         folder = self._folder
+        if folder.gone:
+            raise MailboxNotFound()
         modseq = folder.modseq
         if folder.feed is None or folder.feed.lost:
             # Before the folder code probes, so that its probe counts.
@@ -130,7 +171,7 @@ class MaildirMailbox:
             result = await on_disk(fn, *args, **kwargs)
         finally:
             folder.vouched = False
-            if folder.modseq != modseq:
+            if folder.modseq != modseq or folder.gone:
                 self._watch.changed()
         if folder.own_events != 0:
             self._changes.drain()
@@ -196,6 +237,7 @@ class MaildirMailbox:
     def _current(self) -> MailboxSnapshot:
         """The folder's snapshot (in memory: under the lock, or with it
         waited out), reused while nothing changed."""
+        self._check()
         snapshot = self._snapshot
         folder = self._folder
         if snapshot is None or snapshot.modseq != folder.modseq:
@@ -224,6 +266,7 @@ class MaildirMailbox:
         if sum(len(message.data) for message in messages) \
                 <= LOCKED_WRITE_MAX:
             return []
+        self._check()
         return await on_disk(_write_all, self._folder, messages)
 
     def _deliver(self, messages: Sequence[NewMessage],
@@ -242,6 +285,7 @@ class MaildirMailbox:
                       move: bool) -> list[tuple[int, int]]:
         if not isinstance(target, MaildirMailbox):
             raise NotSupported('Cannot copy between backends.')
+        target._check()
         exported = await self._step(self._folder.export, uids,
                                     target._folder)
         if not exported:
@@ -269,6 +313,7 @@ class MaildirMailbox:
                     yield meta
             return
         for uid in uids:
+            self._check()
             record = self._folder.records.get(uid)
             if record is None:
                 continue
@@ -322,13 +367,15 @@ class MaildirMailbox:
 
     async def claim_recent(self, up_to_uid: int) -> int:
         await self._lock.unheld()
+        self._check()
         previous = self._folder.recent_uid or 0
         if up_to_uid > previous:
             self._folder.recent_uid = up_to_uid
         return previous
 
     async def wait_for_change(self, modseq: int, timeout: float) -> None:
-        if self._folder.modseq == modseq:
+        # A mailbox gone has changed for good: its next snapshot raises.
+        if self._folder.modseq == modseq and not self._folder.gone:
             await self._watch.wait(timeout)
 
 

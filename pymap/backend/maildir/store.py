@@ -65,12 +65,16 @@ class MaildirMailboxSet:
     async def get_mailbox(self, name: str) -> MaildirMailbox:
         path = self._layout.path_of(name)
         mailbox = self._mailboxes.get(name)
+        # Unless the kernel vouches for it, the folder may have been
+        # replaced by another process: the index then finds another
+        # UIDVALIDITY, and the name gets a new mailbox object.
         if mailbox is not None and mailbox.path == path \
-                and mailbox.vouched_present():
+                and not mailbox.gone and (mailbox.vouched_present()
+                                          or await mailbox.still_there()):
             return mailbox
         if not await on_disk(_is_mailbox, path):
             raise MailboxNotFound()
-        if mailbox is None or mailbox.path != path:
+        if mailbox is None or mailbox.path != path or mailbox.gone:
             folder = MaildirFolder(path, self._layout.root, self._fsync)
             mailbox = MaildirMailbox(name, folder, self._cache)
             self._mailboxes[name] = mailbox
@@ -83,7 +87,11 @@ class MaildirMailboxSet:
     async def delete_mailbox(self, name: str) -> None:
         async with self._lock:
             await on_disk(self._layout.delete, name)
-            self._mailboxes.pop(name, None)
+            mailbox = self._mailboxes.pop(name, None)
+            if mailbox is not None:
+                # Sessions that selected it must not go on with a mailbox
+                # created under the same name later.
+                mailbox.mark_gone()
 
     async def rename_mailbox(self, source: str, destination: str) -> None:
         prefix = source + DELIMITER

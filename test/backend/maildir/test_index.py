@@ -247,12 +247,23 @@ def test_missing_and_corrupt_uidlist_get_new_uidvalidity(
     _append(folder, b'x')
     validity = folder.uid_validity
     (folder.path / 'dovecot-uidlist').write_bytes(b'garbage')
-    folder.refresh()
-    assert folder.uid_validity > validity
-    assert folder.snapshot().uids == [1]
+    # The UIDs the index knew are no more: it is bound to the old ones.
+    with pytest.raises(MailboxNotFound):
+        folder.refresh()
+    assert folder.gone
+    with pytest.raises(MailboxNotFound):
+        folder.refresh()
+    fresh = MaildirFolder(folder.path, folder.root, fsync=False)
+    fresh.refresh()
+    assert fresh.uid_validity > validity
+    assert fresh.snapshot().uids == [1]
     (folder.path / 'dovecot-uidlist').unlink()
-    folder.refresh()
-    assert folder.snapshot().uids == [1]
+    with pytest.raises(MailboxNotFound):
+        fresh.refresh()
+    again = MaildirFolder(folder.path, folder.root, fsync=False)
+    again.refresh()
+    assert again.uid_validity > fresh.uid_validity
+    assert again.snapshot().uids == [1]
 
 
 def test_partial_uidlist_line_is_repaired(folder: MaildirFolder) -> None:

@@ -13,6 +13,7 @@ import pytest
 from pymap.backend.maildir import index as index_module
 from pymap.backend.maildir.dirs import make_maildir
 from pymap.backend.maildir.folder import MaildirFolder
+from pymap.exceptions import MailboxNotFound
 
 DATE = datetime(2021, 3, 4, 5, 6, 7, tzinfo=UTC)
 
@@ -74,10 +75,14 @@ def test_a_delivery_keeps_the_log(folder: MaildirFolder) -> None:
     assert touched is not None and touched <= {4}
 
 
-def test_a_new_uidvalidity_starts_a_new_log(folder: MaildirFolder) -> None:
+def test_a_new_uidvalidity_ends_the_index(folder: MaildirFolder) -> None:
+    """The UIDs of a new UIDVALIDITY name other messages: the index,
+    bound to the old one, logs nothing more and refuses to go on."""
     before = folder.snapshot()
     (folder.path / 'dovecot-uidlist').write_bytes(b'garbage')
-    folder.refresh()
-    after = folder.snapshot()
-    assert after.uid_validity != before.uid_validity
-    assert touched_since(folder, before.modseq) is None
+    with pytest.raises(MailboxNotFound):
+        folder.refresh()
+    assert folder.gone and folder.modseq == before.modseq
+    fresh = MaildirFolder(folder.path, folder.root, fsync=False)
+    fresh.refresh()
+    assert fresh.snapshot().uid_validity != before.uid_validity
