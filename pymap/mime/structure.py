@@ -68,8 +68,10 @@ def _basic_fields(entity: Entity) -> list[SExp]:
 
 def _type_params(content_type: ContentType) -> Params:
     """The parameters, with the default charset of text added (RFC 2045
-    section 5.2)."""
-    no_charset = content_type.param(b"charset") is None
+    section 5.2) unless one is given, plain or RFC 2231-encoded
+    (``charset*``)."""
+    no_charset = content_type.param(b"charset") is None \
+        and content_type.param(b"charset*") is None
     if no_charset and content_type.is_type(b"text"):
         return (*content_type.params, (b"charset", b"us-ascii"))
     return content_type.params

@@ -119,3 +119,17 @@ def test_header_sections_asked_again_and_in_turn_stay_right() -> None:
         assert summary.header_section(text, names) \
             == content.section((), text, names)
     assert len(answers) == 3
+
+
+@pytest.mark.parametrize(("field", "params"), [
+    (b"text/plain", b'("charset" "us-ascii")'),
+    (b"text/plain; charset=utf-8", b'("charset" "utf-8")'),
+    (b"text/plain; charset*=utf-8''utf-8", b'("charset*" "utf-8\'\'utf-8")'),
+])
+def test_default_charset_only_when_none_is_given(field: bytes,
+                                                 params: bytes) -> None:
+    """RFC 2045 section 5.2; an RFC 2231-encoded charset counts."""
+    content = MessageContent.parse(
+        b"Content-Type: " + field + b"\r\n\r\nhi\r\n")
+    assert render_sexp(content.body_structure(False)).startswith(
+        b'("text" "plain" ' + params + b" ")

@@ -30,6 +30,9 @@ DECODING = [
     (b"base64", b"QU*J!D", b"ABC"),
     (b"base64", b"QUJD====REVG", b"ABCDEF"),
     (b"base64", b"QQ==\r\nQkM=\r\n=", b"ABC"),
+    (b"base64", b"QQ=QUI=QUJD", b"AABABC"),
+    (b"base64", b"A=B=C=QUJD", b"ABC"),
+    (b"base64", b"=" * 100_000, b""),
     (b"quoted-printable", b"a=3Db=\r\nc \t\r\nd=", b"a=bc\r\nd"),
     (b"quoted-printable", b"x = \r\ny=zz", b"x y=zz"),
 ]
