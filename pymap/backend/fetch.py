@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import IntEnum
 from functools import lru_cache
 
@@ -29,9 +30,18 @@ _ALIASES = {
     b'RFC822.TEXT': Section(text=b'TEXT'),
 }
 
-#: INTERNALDATE values rendered recently: a mailbox is fetched again and
-#: again, and rendering a date costs more than looking it up.
-_internal_date = lru_cache(maxsize=4096)(format_datetime)
+
+@lru_cache(maxsize=4096)
+def _date_in_zone(value: datetime, offset: timedelta | None) -> bytes:
+    return format_datetime(value)
+
+
+def _internal_date(value: datetime) -> bytes:
+    """INTERNALDATE, rendered once for recent values: a mailbox is
+    fetched again and again, and rendering a date costs more than looking
+    it up. Dates of one moment in different zones are equal, so the zone
+    is part of the key."""
+    return _date_in_zone(value, value.utcoffset())
 
 
 class Needs(IntEnum):
@@ -292,7 +302,9 @@ def _binary_size(attr: FetchAttribute,
         size = content.binary_size(parts)
     except UnknownEncoding as exc:
         raise UnknownTransferEncoding() from exc
-    return _NIL if size is None else (b'%d' % size, b'')
+    # The grammar has a number here, never NIL (RFC 3516 §4.2): a part
+    # that does not exist decodes to nothing.
+    return b'%d' % (size or 0), b''
 
 
 _CONTENT_RENDERERS: dict[bytes, _ContentParts] = {

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Protocol
 
 from pymap.config import IMAPConfig
+from pymap.exceptions import CloseConnection
 from pymap.parsing.commands import Command, InvalidCommand
 from pymap.parsing.framing import (
     Discarded,
@@ -292,12 +293,25 @@ class IMAPStream:
         self._literal_total += request.size
         if refusal is not None:
             self._literal_total = 0
+            if not request.synchronizing \
+                    and request.size > self._most_per_command:
+                await self.write(bytes(refusal))
+                raise CloseConnection('Literal too large to skip.')
             self._refusal = refusal
             self.framer.reject_literal()
             return
         self.framer.accept_literal()
         if request.synchronizing:
             await self.write(b'+ Ready for literal data.\r\n')
+
+    @property
+    def _most_per_command(self) -> int:
+        """The most literal octets any command may carry. A refused
+        non-synchronizing literal is skipped as it arrives (RFC 7888 §4);
+        one larger than this ends the connection instead, as no client
+        sends so much in earnest, and skipping it would leave the
+        connection silent until autologout."""
+        return self.config.max_append * MULTIAPPEND_FACTOR
 
     def _check_literal(self, tag: bytes, verb: bytes | None,
                        size: int) -> Response | None:
@@ -309,7 +323,7 @@ class IMAPStream:
             return Response(tag, b'BAD', 'Invalid command.')
         if verb == b'APPEND' and self.allow_append:
             if size > self.config.max_append \
-                    or total > self.config.max_append * MULTIAPPEND_FACTOR:
+                    or total > self._most_per_command:
                 return Response(tag, b'NO', 'Message too large.', b'TOOBIG')
         elif total > self.config.max_literal:
             return Response(tag, b'BAD', 'Literal too large.')

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .scanner import MAX_NUMBER, ParseError, Scanner
+from .response import render_astring
+from .scanner import MAX_NUMBER, ParseError, Scanner, to_number
 
 __all__ = ['FetchAttribute', 'Section', 'parse_fetch_attributes']
 
@@ -46,7 +47,10 @@ class Section:
         if self.text is not None:
             spec += (b'.' if spec else b'') + self.text
         if self.fields:
-            spec += b' (' + b' '.join(self.fields) + b')'
+            # header-fld-name is an astring (RFC 3501 §9): a field name
+            # may hold characters an atom may not, e.g. ")".
+            spec += b' (' + b' '.join(render_astring(field)
+                                      for field in self.fields) + b')'
         return b'[' + spec + b']'
 
 
@@ -124,13 +128,15 @@ _RECENT_TEXT = 512
 def parse_fetch_attributes(scanner: Scanner) -> tuple[FetchAttribute, ...]:
     """A macro, a single item, or a parenthesized list of items."""
     text = scanner.data[scanner.pos:scanner.pos + _RECENT_TEXT + 1]
-    recent = _RECENT.get(text)
+    # A literal's octets are not in the text: its items are never cached.
+    cacheable = len(text) <= _RECENT_TEXT and b'{' not in text
+    recent = _RECENT.get(text) if cacheable else None
     if recent is not None:
         scanner.pos += recent[1]
         return recent[0]
     start = scanner.pos
     attributes = _parse_items(scanner)
-    if len(text) <= _RECENT_TEXT:
+    if cacheable:
         if len(_RECENT) >= _RECENT_MAX:
             _RECENT.clear()
         _RECENT[text] = (attributes, scanner.pos - start)
@@ -180,7 +186,7 @@ def _parse_partial(scanner: Scanner) -> tuple[int, int] | None:
     if match is None:
         return None
     scanner.pos = match.end()
-    start, length = int(match.group(1)), int(match.group(2))
+    start, length = to_number(match.group(1)), to_number(match.group(2))
     if length == 0 or max(start, length) > MAX_NUMBER:
         raise ParseError('Invalid partial range.')
     return start, length
@@ -191,7 +197,7 @@ def _parse_parts(scanner: Scanner) -> tuple[int, ...]:
     if match is None:
         return ()
     scanner.pos = match.end()
-    parts = tuple(int(part) for part in match.group(0).split(b'.'))
+    parts = tuple(to_number(part) for part in match.group(0).split(b'.'))
     if max(parts) > MAX_NUMBER:
         raise ParseError('Part number out of range.')
     return parts

@@ -16,10 +16,12 @@ import io
 import re
 from dataclasses import dataclass
 
+from .scanner import to_number
+
 __all__ = ['CommandFramer', 'Discarded', 'Framed', 'LineTooLong',
            'LiteralRequest', 'NeedData']
 
-_LITERAL_END = re.compile(rb'~?\{([0-9]{1,20})(\+?)\}\r?\n\Z')
+_LITERAL_END = re.compile(rb'~?\{([0-9]+)(\+?)\}\r?\n\Z')
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,7 +234,7 @@ class CommandFramer:
                 self._discarding = False
                 return _DISCARDED
             return Framed(b''.join(parts), tuple(literals))
-        size, sync = int(match.group(1)), not match.group(2)
+        size, sync = to_number(match.group(1)), not match.group(2)
         if self._discarding:
             if sync:
                 self._discarding = False
@@ -281,7 +283,7 @@ class CommandFramer:
         match = _literal_end(self._drained_tail)
         self._discarding = match is not None and bool(match.group(2))
         if match is not None and self._discarding:
-            self._skip_left = int(match.group(1))
+            self._skip_left = to_number(match.group(1))
 
 
 def _literal_end(line: bytes) -> re.Match[bytes] | None:

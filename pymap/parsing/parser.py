@@ -119,8 +119,12 @@ def parse_command(data: bytes, literals: Sequence[bytes] = ()
     try:
         command = parser(scanner, tag)
         scanner.end()
-    except (ParseError, ValueError) as exc:
+    except ParseError as exc:
         return InvalidCommand(tag, verb, str(exc))
+    except ValueError:
+        # Raised by the standard library on input no rule above caught:
+        # its text is about the interpreter, not the command.
+        return InvalidCommand(tag, verb, 'Invalid command syntax.')
     return command
 
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
-__all__ = ['ParseError', 'Scanner']
+__all__ = ['MAX_NUMBER', 'ParseError', 'Scanner', 'to_number']
 
 _T = TypeVar('_T')
 
@@ -26,6 +26,18 @@ _QUOTED_ESCAPE = re.compile(rb'\\(["\\])')
 _LITERAL = re.compile(rb'(~?)\{([0-9]+)(\+?)\}\r\n')
 
 MAX_NUMBER = 2 ** 32 - 1
+#: Digits beyond this many are a number out of every range the grammar
+#: allows (``number64`` included, RFC 9051 §9).
+_MAX_DIGITS = 20
+_TOO_LARGE = 10 ** _MAX_DIGITS
+
+
+def to_number(digits: bytes) -> int:
+    """A run of ASCII digits as an int. A run too long for any number of
+    the grammar counts as one past every limit, so range checks reject it
+    without converting thousands of digits, which the interpreter refuses
+    beyond 4,300."""
+    return int(digits) if len(digits) <= _MAX_DIGITS else _TOO_LARGE
 
 
 class ParseError(ValueError):
@@ -116,7 +128,7 @@ class Scanner:
 
     def number(self, nonzero: bool = False) -> int:
         """A 32-bit unsigned ``number`` (or ``nz-number``)."""
-        value = int(self._token(_NUMBER, 'number'))
+        value = to_number(self._token(_NUMBER, 'number'))
         if value > MAX_NUMBER or (nonzero and value == 0):
             raise self.error('number in range')
         return value
@@ -138,7 +150,7 @@ class Scanner:
         binary = bool(match.group(1))
         if binary and not allow_binary:
             raise self.error('literal, not literal8')
-        value = self._octets(int(match.group(2)))
+        value = self._octets(to_number(match.group(2)))
         if not binary and b'\x00' in value:
             raise self.error('literal without NUL')
         return value, binary

@@ -8,7 +8,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from .scanner import MAX_NUMBER, ParseError, Scanner
+from .scanner import MAX_NUMBER, ParseError, Scanner, to_number
 
 __all__ = ['SequenceSet']
 
@@ -52,7 +52,7 @@ class SequenceSet:
             single = text.isdigit()  # e.g. "5)": one number all the same
         scanner.pos = end
         if single:
-            number = int(text)
+            number = to_number(text)
             if not 0 < number <= MAX_NUMBER:
                 raise ParseError('Expected non-zero number in range.')
             return cls(((number, number),))
@@ -62,7 +62,7 @@ class SequenceSet:
     @staticmethod
     def _parse_range(part: bytes) -> tuple[Bound, Bound]:
         low, _, high = part.partition(b':')
-        bounds = [None if value == b'*' else int(value)
+        bounds = [None if value == b'*' else to_number(value)
                   for value in (low, high or low)]
         for bound in bounds:
             if bound is not None and not 0 < bound <= MAX_NUMBER:

@@ -94,19 +94,25 @@ def parse_date(scanner: Scanner) -> date:
 
 def parse_datetime(scanner: Scanner) -> datetime:
     """A quoted ``date-time`` with its zone, e.g.
-    ``"17-Jul-1996 02:44:25 -0700"``."""
+    ``"17-Jul-1996 02:44:25 -0700"`` (RFC 3501 §9). The zone's minutes are
+    below 60, and the moment must have a date in UTC as well: storage
+    that keeps INTERNALDATE in UTC (a maildir's file times) can hold it."""
     match = _DATE_TIME.match(scanner.data, scanner.pos)
     if match is None:
         raise scanner.error('date-time')
     scanner.pos = match.end()
     day, month, year, hour, minute, second, sign, zh, zm = match.groups()
+    if int(zm) >= 60:
+        raise ParseError('Invalid date-time zone.')
     offset = timedelta(hours=int(zh), minutes=int(zm))
     try:
         zone = timezone(-offset if sign == b'-' else offset)
-        return datetime(int(year), _month(month), int(day), int(hour),
-                        int(minute), int(second), tzinfo=zone)
-    except ValueError as exc:
+        value = datetime(int(year), _month(month), int(day), int(hour),
+                         int(minute), int(second), tzinfo=zone)
+        value.astimezone(UTC)
+    except (ValueError, OverflowError) as exc:
         raise ParseError('Invalid date-time.') from exc
+    return value
 
 
 def _month(name: bytes) -> int:

@@ -85,6 +85,36 @@ def test_append_date_with_single_digit_day(session: RawClient) -> None:
         in fetch_line(session, b'(INTERNALDATE)')
 
 
+@pytest.mark.parametrize('date', [
+    b'"31-Dec-9999 23:59:59 -1200"', b'"01-Jan-0001 00:00:00 +0100"',
+    b'"01-Jan-2020 00:00:00 +1299"', b'"01-Jan-2020 00:00:00 +2400"'])
+def test_append_date_without_utc_moment_is_bad(session: RawClient,
+                                               date: bytes) -> None:
+    """A zone's minutes are below 60, and the moment must exist in UTC
+    too (a maildir keeps INTERNALDATE as a UTC file time)."""
+    lines = session.command(b'a APPEND INBOX %s {%d+}\r\n%s'
+                            % (date, len(PLAIN), PLAIN))
+    session.expect(lines, [rb'a BAD .*\r\n'])
+    assert b'* 0 EXISTS\r\n' in session.command(b's SELECT INBOX')
+
+
+def test_internal_dates_of_one_moment_keep_their_zones(
+        session: RawClient) -> None:
+    """Each message shows the zone it was appended with, or UTC where the
+    store keeps no zone, never another message's zone."""
+    dates = [b' 1-Jan-2020 01:00:00 +0100', b' 1-Jan-2020 00:00:00 +0000',
+             b'31-Dec-2019 19:00:00 -0500']
+    for date in dates:
+        session.command(b'a APPEND INBOX "%s" {%d+}\r\n%s'
+                        % (date, len(PLAIN), PLAIN))
+    session.command(b's SELECT INBOX')
+    for seq, date in enumerate(dates, 1):
+        line = fetch_line(session, b'(INTERNALDATE)', seq)
+        assert line in (b'* %d FETCH (INTERNALDATE "%s")\r\n' % (seq, date),
+                        b'* %d FETCH (INTERNALDATE " 1-Jan-2020 00:00:00 '
+                        b'+0000")\r\n' % seq), line
+
+
 def test_multiappend(session: RawClient) -> None:
     messages = [PLAIN, ALTERNATIVE, ATTACHMENT]
     parts = [b'(\\Seen) {%d+}\r\n%s' % (len(PLAIN), PLAIN),

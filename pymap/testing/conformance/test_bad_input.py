@@ -300,10 +300,32 @@ def test_literals_add_up_to_the_limit(raw: RawClient) -> None:
     _alive(raw)
 
 
-def test_literal_count_too_long(raw: RawClient) -> None:
-    raw.send(b'a LOGIN {%s}\r\n' % (b'9' * 20))
+@pytest.mark.parametrize('digits', [20, 21, 5000])
+def test_literal_count_too_long(raw: RawClient, digits: int) -> None:
+    raw.send(b'a LOGIN {%s}\r\n' % (b'9' * digits))
     raw.expect([raw.readline()], [rb'a BAD .*\r\n'])
     _alive(raw)
+
+
+@pytest.mark.parametrize('size', [b'9' * 21, b'%d' % (MAX_APPEND * 5)])
+def test_nonsync_literal_too_large_to_skip_closes(client: RawClient,
+                                                  size: bytes) -> None:
+    """What follows such an announcement is neither read as commands
+    nor waited for (RFC 7888 §4): the connection ends."""
+    client.send(b'a APPEND INBOX {%s+}\r\nb LOGOUT\r\n' % size)
+    client.expect([client.readline(), client.readline()],
+                  [rb'a NO \[TOOBIG\] .*\r\n', rb'\* BYE .*\r\n'])
+    assert client.readline() == b''
+
+
+def test_number_of_thousands_of_digits(selected: RawClient) -> None:
+    number = b'1' * 5000
+    for command in (b'FETCH %s FLAGS', b'FETCH 1 BODY.PEEK[%s]',
+                    b'FETCH 1 BODY.PEEK[]<0.%s>', b'SEARCH LARGER %s'):
+        line, = selected.command(b'b ' + command % number)
+        selected.expect([line], [rb'b BAD .*\r\n'])
+        assert b'digits' not in line and b'sys.' not in line, line
+    _alive(selected)
 
 
 def test_append_literal_before_login_uses_literal_limit(

@@ -282,6 +282,31 @@ def test_header_fields_and_not(mailbox: RawClient) -> None:
     }
 
 
+def test_header_field_names_are_astrings(mailbox: RawClient) -> None:
+    """RFC 3501 §9: header-fld-name is an astring, so a name with an
+    atom-special goes back quoted."""
+    first, *_ = send(mailbox, b'f FETCH 1 (BODY.PEEK[HEADER.FIELDS '
+                              b'("X)Y" Subject)])')
+    assert first.startswith(b'* 1 FETCH (BODY[HEADER.FIELDS ("X)Y" '
+                            b'SUBJECT)] {'), first
+
+
+def test_header_field_names_in_literals(mailbox: RawClient) -> None:
+    """Items whose text is alike but whose literals differ are each
+    parsed on their own."""
+    subject = send(mailbox, b'f FETCH 1 (BODY.PEEK[HEADER.FIELDS '
+                            b'({7+}\r\nSubject)])')
+    assert b'Subject: afternoon meeting' in subject[0], subject
+    other = send(mailbox, b'g FETCH 1 (BODY.PEEK[HEADER.FIELDS '
+                          b'({7+}\r\nX-Other)])')
+    assert other[0].startswith(b'* 1 FETCH (BODY[HEADER.FIELDS (X-OTHER)] '), \
+        other
+    assert b'Subject' not in other[0]
+    invalid = send(mailbox, b'h FETCH 1 (BODY.PEEK[HEADER.FIELDS '
+                            b'({7+}\r\nFrom:XX)])')
+    assert invalid[-1].startswith(b'h BAD '), invalid
+
+
 def test_part_numbers_of_multipart(mailbox: RawClient) -> None:
     items = fetch_one(mailbox, b'f FETCH 2 (BODY.PEEK[1] BODY.PEEK[2] '
                                b'BODY.PEEK[2.MIME])')
@@ -370,6 +395,12 @@ def test_binary_decodes_base64(mailbox: RawClient) -> None:
                      b'BINARY.SIZE[3]': len(ATTACHMENT_BYTES),
                      b'BINARY[2]': ATTACHMENT_NOTE,
                      b'BINARY.SIZE[2]': len(ATTACHMENT_NOTE)}
+
+
+def test_binary_size_of_missing_part_is_a_number(mailbox: RawClient) -> None:
+    """RFC 3516 §4.2: BINARY.SIZE is always a number; BINARY may be NIL."""
+    items = fetch_one(mailbox, b'f FETCH 1 (BINARY.SIZE[2] BINARY.SIZE[1.3])')
+    assert items == {b'BINARY.SIZE[2]': 0, b'BINARY.SIZE[1.3]': 0}
 
 
 def test_binary_decodes_quoted_printable(mailbox: RawClient) -> None:
