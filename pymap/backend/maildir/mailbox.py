@@ -159,9 +159,8 @@ class MaildirMailbox:
     async def _call(self, fn: Callable[_P, _T], *args: _P.args,
                     **kwargs: _P.kwargs) -> _T:
         """:meth:`_run` with the lock already held."""
+        self._check()
         folder = self._folder
-        if folder.gone:
-            raise MailboxNotFound()
         modseq = folder.modseq
         if folder.feed is None or folder.feed.lost:
             # Before the folder code probes, so that its probe counts.
