@@ -18,7 +18,8 @@ from test.backends import (
 )
 from test.redis_server import RedisServer
 
-pytest_plugins = ['pymap.testing.plugin']
+# pytester: test/test_timeout.py runs a pytest of its own.
+pytest_plugins = ['pymap.testing.plugin', 'pytester']
 
 
 @pytest.fixture(scope='session')

@@ -144,6 +144,7 @@ setup(
         'test': [
             'pytest >= 8',
             'pytest-asyncio >= 0.23',
+            'pytest-timeout >= 2.2',
             'hypothesis >= 6',
             'imapclient >= 3',
             'trustme >= 1',
