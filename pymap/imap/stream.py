@@ -280,12 +280,21 @@ class IMAPStream:
             elif isinstance(event, LiteralRequest):
                 await self._literal_request(event)
             elif isinstance(event, LineTooLong):
-                self._literal_total = 0
-                tag, _ = command_head(event.head)
-                return Response(tag, b'BAD', 'Command line too long.')
+                return await self._line_too_long(event)
             elif isinstance(event, Discarded) and self._refusal:
                 refusal, self._refusal = self._refusal, None
                 return refusal
+
+    async def _line_too_long(self, event: LineTooLong) -> Response:
+        """The refusal of an over-long line. The non-synchronizing literal
+        it may end in is skipped as it arrives (RFC 7888 §4), unless too
+        large to skip; a synchronizing one is never sent, as no
+        continuation request invites it (RFC 3501 §7.5)."""
+        self._literal_total = 0
+        tag, _ = command_head(event.head)
+        refusal = Response(tag, b'BAD', 'Command line too long.')
+        await self._close_if_unskippable(refusal, self.framer.skipping)
+        return refusal
 
     async def _literal_request(self, request: LiteralRequest) -> None:
         tag, verb = command_head(request.head)
@@ -293,16 +302,23 @@ class IMAPStream:
         self._literal_total += request.size
         if refusal is not None:
             self._literal_total = 0
-            if not request.synchronizing \
-                    and request.size > self._most_per_command:
-                await self.write(bytes(refusal))
-                raise CloseConnection('Literal too large to skip.')
+            if not request.synchronizing:
+                await self._close_if_unskippable(refusal, request.size)
             self._refusal = refusal
             self.framer.reject_literal()
             return
         self.framer.accept_literal()
         if request.synchronizing:
             await self.write(b'+ Ready for literal data.\r\n')
+
+    async def _close_if_unskippable(self, refusal: Response,
+                                    size: int) -> None:
+        """Ends the connection after *refusal* when a refused
+        non-synchronizing literal of *size* octets is too large to skip:
+        an untagged ``BYE`` follows (RFC 3501 §7.1.5)."""
+        if size > self._most_per_command:
+            await self.write(bytes(refusal))
+            raise CloseConnection('Literal too large to skip.')
 
     @property
     def _most_per_command(self) -> int:

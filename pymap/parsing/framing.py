@@ -22,6 +22,14 @@ __all__ = ['CommandFramer', 'Discarded', 'Framed', 'LineTooLong',
            'LiteralRequest', 'NeedData']
 
 _LITERAL_END = re.compile(rb'~?\{([0-9]+)(\+?)\}\r?\n\Z')
+#: How much of an over-long line's end is kept to find the literal
+#: announcement that may end it; a longer run of digits than
+#: :func:`to_number` converts is cut to one digit more, which it still finds
+#: too large, so that an announcement of any size fits.
+_TAIL_SIZE = 32
+_DIGITS = b'0123456789'
+_LONG_NUMBER = re.compile(rb'[0-9]{21,}')
+_CUT_NUMBER = b'9' * 21
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +154,13 @@ class CommandFramer:
         header's first line)."""
         return self._take_line()
 
+    @property
+    def skipping(self) -> int:
+        """Octets of a refused non-synchronizing literal still to be
+        skipped as they arrive (RFC 7888 §4): after :class:`LineTooLong`,
+        those of the literal announced at the line's end, if any."""
+        return self._skip_left
+
     def accept_literal(self) -> None:
         """Reads the announced literal's bytes into the command."""
         request = self._take_pending()
@@ -254,7 +269,7 @@ class CommandFramer:
         if end < 0:
             if len(self._buf) > self.max_line + 1:
                 self._drained_head = bytes(self._buf[:self.max_line])
-                self._drained_tail = self._drained_head[-32:]
+                self._drained_tail = _line_end(self._drained_head)
                 del self._buf[:self.max_line]
                 self._draining_line = True
                 return self._drain_line()
@@ -262,7 +277,7 @@ class CommandFramer:
         line = bytes(self._buf[:end + 1])
         del self._buf[:end + 1]
         if end - (line[-2:] == b'\r\n') > self.max_line:
-            self._drained_tail = line[-32:]
+            self._drained_tail = _line_end(line)
             self._skip_trailing_literal()
             return LineTooLong(line[:self.max_line])
         return line
@@ -270,7 +285,7 @@ class CommandFramer:
     def _drain_line(self) -> LineTooLong | None:
         end = self._buf.find(b'\n')
         chunk = self._buf if end < 0 else self._buf[:end + 1]
-        self._drained_tail = (self._drained_tail + bytes(chunk))[-32:]
+        self._drained_tail = _line_end(self._drained_tail + chunk)
         if end < 0:
             self._buf.clear()
             return None
@@ -292,6 +307,16 @@ def _literal_end(line: bytes) -> re.Match[bytes] | None:
     if not line.endswith((b'}\r\n', b'}\n')):
         return None
     return _LITERAL_END.search(line)
+
+
+def _line_end(data: bytes) -> bytes:
+    """The end of *data*, part of an over-long line, with long runs of
+    digits cut: an announcement of a literal however large stays whole in
+    it, and still too large. Only the end is scanned, from the byte before
+    the run of digits that reaches into it, which keeps a ``{``."""
+    start = len(data[:-_TAIL_SIZE].rstrip(_DIGITS))
+    end = _LONG_NUMBER.sub(_CUT_NUMBER, data[max(start - 1, 0):])
+    return end[-_TAIL_SIZE:]
 
 
 def _strip_eol(line: bytes) -> bytes:

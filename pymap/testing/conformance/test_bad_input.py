@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from pymap.config import IMAPConfig
+from pymap.imap.stream import MULTIAPPEND_FACTOR
 from pymap.testing import TEST_PASSWORD as PASSWORD
 from pymap.testing import TEST_USER as USER
 from pymap.testing import BackendFactory, ServerThread
@@ -20,6 +21,10 @@ from pymap.testing.rawclient import RawClient
 MAX_LINE = 1024
 MAX_LITERAL = 2048
 MAX_APPEND = 4096
+#: The most literal octets any command may carry: a refused
+#: non-synchronizing literal up to this size is skipped, a larger one ends
+#: the connection.
+MOST_PER_COMMAND = MAX_APPEND * MULTIAPPEND_FACTOR
 _MESSAGE = b'Subject: hi\r\n\r\nhello\r\n'
 
 
@@ -251,6 +256,62 @@ def test_overlong_line_ending_in_sync_literal(client: RawClient) -> None:
     client.send(b'a APPEND INBOX (' + b'\\Seen ' * 300 + b') {10}\r\n')
     client.expect([client.readline()], [rb'a BAD .*\r\n'])
     _alive(client)
+
+
+def _overlong_line(announcement: bytes, length: int = MAX_LINE * 3,
+                   eol: bytes = b'\r\n') -> bytes:
+    """An APPEND line of at least *length* octets before *eol*, longer
+    than ``MAX_LINE``, ending in the literal *announcement* (``{5+}``)."""
+    head = b'a APPEND INBOX'
+    pad = max(length - len(head) - len(announcement) - 1, 0)
+    return head + b'x' * pad + b' ' + announcement + eol
+
+
+@pytest.mark.parametrize('line', [
+    _overlong_line(b'{%d+}' % (MOST_PER_COMMAND + 1), MAX_LINE + 1, b'\n'),
+    _overlong_line(b'{%d+}' % (MOST_PER_COMMAND + 1)),
+    _overlong_line(b'{%s+}' % (b'9' * 21)),
+    _overlong_line(b'~{%s+}' % (b'9' * 5000)),
+], ids=['whole-line', 'drained-line', '21-digits', '5000-digits'])
+def test_overlong_line_with_literal_too_large_to_skip_closes(
+        client: RawClient, line: bytes) -> None:
+    """The over-long line is refused, and the literal it announces, too
+    large to skip as it arrives (RFC 7888 §4), is neither skipped nor read
+    as commands: an untagged BYE ends the connection (RFC 3501 §7.1.5)."""
+    client.send(line + b'b LOGOUT\r\n')
+    assert client.readline() == b'a BAD Command line too long.\r\n'
+    assert client.readline() == b'* BYE Literal too large to skip.\r\n'
+    assert client.readline() == b''
+    assert client.closed()
+
+
+@pytest.mark.parametrize(('length', 'eol'), [
+    (MAX_LINE + 1, b'\n'), (MAX_LINE * 3, b'\r\n'),
+], ids=['whole-line', 'drained-line'])
+def test_overlong_line_skips_literal_up_to_most_per_command(
+        client: RawClient, length: int, eol: bytes) -> None:
+    """A non-synchronizing literal as large as a command may carry, on an
+    over-long line, is skipped as it arrives (RFC 7888 §4); its octets are
+    not read as commands and the connection stays usable."""
+    body = (b'c LOGOUT\r\n' * MOST_PER_COMMAND)[:MOST_PER_COMMAND]
+    client.send(_overlong_line(b'{%d+}' % len(body), length, eol) + body
+                + b'\r\n')
+    assert client.readline() == b'a BAD Command line too long.\r\n'
+    _alive(client)
+    assert _inbox_count(client) == 0
+
+
+@pytest.mark.parametrize('size', [
+    b'%d' % (MOST_PER_COMMAND + 1), b'9' * 21, b'9' * 5000,
+], ids=['over-most-per-command', '21-digits', '5000-digits'])
+def test_overlong_line_ending_in_large_sync_literal(client: RawClient,
+                                                    size: bytes) -> None:
+    """A synchronizing literal is only sent after a continuation request
+    (RFC 3501 §7.5), which an over-long line never gets: nothing is
+    skipped, and the next line is a command."""
+    client.send(_overlong_line(b'{%s}' % size) + b'b NOOP\r\n')
+    assert client.readline() == b'a BAD Command line too long.\r\n'
+    client.expect(client.until_tagged(b'b'), [rb'b OK .*\r\n'])
 
 
 def test_default_config_64k_line(backend: BackendFactory) -> None:
