@@ -26,6 +26,7 @@ __all__ = [
     'MailboxNotFound',
     'NotAllowed',
     'NotSupported',
+    'OverQuota',
     'PrivacyRequired',
     'TemporaryFailure',
     'TooBig',
@@ -97,6 +98,15 @@ class TemporaryFailure(IMAPError):
 
     code = b'UNAVAILABLE'
     default_text = 'Temporary failure, try again later.'
+
+
+class OverQuota(TemporaryFailure):
+    """The disk is full or the user's quota exceeded (RFC 5530 §3
+    ``OVERQUOTA``); a kind of :exc:`TemporaryFailure`, since space may come
+    back."""
+
+    code = b'OVERQUOTA'
+    default_text = 'Not enough disk space.'
 
 
 class InUse(IMAPError):

@@ -25,8 +25,9 @@ PUBLIC_API = {
         'CloseConnection', 'EntityConflict', 'ExpungeIssued', 'IMAPError',
         'InUse', 'InvalidName', 'InvalidSequence', 'LoginsThrottled',
         'MailboxConflict', 'MailboxHasChildren', 'MailboxNotFound',
-        'NotAllowed', 'NotSupported', 'PrivacyRequired', 'TemporaryFailure',
-        'TooBig', 'UnknownTransferEncoding', 'UserNotFound'},
+        'NotAllowed', 'NotSupported', 'OverQuota', 'PrivacyRequired',
+        'TemporaryFailure', 'TooBig', 'UnknownTransferEncoding',
+        'UserNotFound'},
     'pymap.config': {'IMAPConfig'},
     'pymap.plugin': {
         'BACKEND_GROUP', 'SERVICE_GROUP', 'load_backends', 'load_services'},

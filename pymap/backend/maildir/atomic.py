@@ -1,15 +1,21 @@
 """Crash-safe file updates: write a temporary file in the same file
 system, fsync it, rename it over the target, fsync the directory (POSIX
 ``rename(2)`` replaces the target atomically, so readers see the old or
-the new content, never a mix)."""
+the new content, never a mix).
+
+A write that fails part way (``ENOSPC``, ``EDQUOT``) leaves nothing of
+itself: a new file is removed, an appended tail cut off."""
 
 from __future__ import annotations
 
 import itertools
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ['fsync_dir', 'temp_path', 'write_atomic', 'write_new']
+__all__ = ['append_to', 'fsync_dir', 'removed_on_failure', 'temp_path',
+           'write_atomic', 'write_new']
 
 _serial = itertools.count(1)
 
@@ -33,24 +39,55 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def write_to(path: Path, data: bytes, fsync: bool, flags: int,
-             mode: int = 0o600) -> None:
-    """Opens *path* with *flags*, writes all of *data* and, with *fsync*,
-    waits until it is on disk."""
-    fd = os.open(path, os.O_WRONLY | flags, mode)
+@contextmanager
+def removed_on_failure(path: Path) -> Iterator[None]:
+    """Removes *path* when the block fails, so that a file written in part
+    (the disk full, a quota exceeded) is never left behind."""
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        if fsync:
-            os.fsync(fd)
+        yield
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def _opened(path: Path, flags: int) -> Iterator[int]:
+    fd = os.open(path, os.O_WRONLY | flags, 0o600)
+    try:
+        yield fd
     finally:
         os.close(fd)
 
 
+def _write_all(fd: int, data: bytes, fsync: bool) -> None:
+    """Writes all of *data* to *fd* and, with *fsync*, waits until it is
+    on disk."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+    if fsync:
+        os.fsync(fd)
+
+
 def write_new(path: Path, data: bytes, fsync: bool) -> None:
-    """Creates *path* (which must not exist) with *data*."""
-    write_to(path, data, fsync, os.O_CREAT | os.O_EXCL)
+    """Creates *path* (which must not exist) with *data*, or removes it
+    again when that fails."""
+    with _opened(path, os.O_CREAT | os.O_EXCL) as fd, \
+            removed_on_failure(path):
+        _write_all(fd, data, fsync)
+
+
+def append_to(path: Path, data: bytes, fsync: bool) -> None:
+    """Appends *data* to *path*, or cuts off again what a failed write
+    added, so that readers never find part of it; callers hold the file's
+    lock."""
+    with _opened(path, os.O_APPEND) as fd:
+        size = os.fstat(fd).st_size
+        try:
+            _write_all(fd, data, fsync)
+        except BaseException:
+            os.ftruncate(fd, size)
+            raise
 
 
 def write_atomic(path: Path, data: bytes, fsync: bool,
@@ -59,11 +96,8 @@ def write_atomic(path: Path, data: bytes, fsync: bool,
     the maildir's ``tmp/``, or next to *path* when *beside* is true."""
     temp = path.with_name(f'.{path.name}.{os.getpid()}.pymap-tmp') \
         if beside else temp_path(path.parent, path.name)
-    try:
+    with removed_on_failure(temp):
         write_new(temp, data, fsync)
         os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
     if fsync:
         fsync_dir(path.parent)

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pymap.exceptions import TemporaryFailure
 from pymap.interfaces.storage import (
     AssignedUids,
     FlagSet,
@@ -25,7 +24,7 @@ from pymap.interfaces.storage import (
     StoreMode,
 )
 
-from .atomic import fsync_dir, write_new
+from .atomic import fsync_dir, removed_on_failure, write_new
 from .filenames import (
     SYSTEM_LETTERS,
     FlagLetters,
@@ -77,22 +76,18 @@ class MaildirFolder(FolderIndex):
                    internal_date: datetime) -> Prepared:
         """Writes a new message to ``tmp/`` (fsynced when configured),
         with INTERNALDATE as its modification time; the file is removed
-        again if that fails. The date recorded is the one the file holds,
+        again if any of that fails (the disk full, say), and the error
+        passes on. The date recorded is the one the file holds,
         which is what a restarted server reads back: a file system may
         clamp a time it cannot hold (ext4 keeps 1901-12-13 to 2446-05-10)."""
         base = new_base(time.time(), len(data), crlf_size(data))
         temp = self.tmp / base
         write_new(temp, data, self.fsync)
-        try:
+        with removed_on_failure(temp):
             stamp = internal_date.timestamp()
             os.utime(temp, (stamp, stamp))
             mtime = os.stat(temp).st_mtime
             date = datetime.fromtimestamp(int(mtime), UTC)
-        except BaseException as exc:
-            temp.unlink(missing_ok=True)
-            if isinstance(exc, OSError):
-                raise TemporaryFailure('Cannot store the message.') from exc
-            raise
         return Prepared(temp, base, flags, date=date)
 
     def _letters(self, flags: FlagSet, kept: str = '') -> str:
@@ -122,11 +117,11 @@ class MaildirFolder(FolderIndex):
                      for index, item in enumerate(prepared)]
             try:
                 self._record_uids(uidlist, added)
-            except OSError as exc:
+            except OSError:
                 self._uidlist = None
                 for target, item in zip(placed, prepared, strict=True):
                     os.rename(target, item.temp)
-                raise TemporaryFailure('Cannot store the message.') from exc
+                raise
             for (uid, base), target, item in zip(added, placed, prepared,
                                                  strict=True):
                 letters = split_filename(target.name)[1]
@@ -159,10 +154,10 @@ class MaildirFolder(FolderIndex):
                     item.base, self._letters(item.flags, item.kept))
                 os.rename(item.temp, target)
                 placed.append(target)
-        except OSError as exc:
+        except OSError:
             for target, item in zip(placed, prepared, strict=False):
                 os.rename(target, item.temp)
-            raise TemporaryFailure('Cannot store the message.') from exc
+            raise
         if self.fsync:
             fsync_dir(self.path / 'cur')
         return placed
@@ -304,7 +299,8 @@ class MaildirFolder(FolderIndex):
 
 def _link_or_copy(source: str, target: Path, fsync: bool) -> None:
     """Hard-links *source* as *target* (message files never change), or
-    copies it with its modification time where links are impossible."""
+    copies it with its modification time where links are impossible; a
+    copy that fails part way (the disk full, say) is removed again."""
     try:
         os.link(source, target)
         return
@@ -312,13 +308,14 @@ def _link_or_copy(source: str, target: Path, fsync: bool) -> None:
         raise
     except OSError:
         pass
-    shutil.copy2(source, target)
-    if fsync:
-        fd = os.open(target, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    with removed_on_failure(target):
+        shutil.copy2(source, target)
+        if fsync:
+            fd = os.open(target, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
 
 
 def _new_meta(uid: int, item: Prepared) -> MessageMeta | None:

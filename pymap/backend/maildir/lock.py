@@ -45,7 +45,7 @@ from typing import NamedTuple
 
 from pymap.exceptions import InUse
 
-from .atomic import temp_path
+from .atomic import removed_on_failure, temp_path
 
 __all__ = ['OWNER_SUFFIX', 'STALE_AFTER', 'TIMEOUT', 'UNWRITTEN_AFTER',
            'DotLock']
@@ -196,10 +196,11 @@ def _remove(path: Path, pid: int) -> None:
 
 def _write_owner(path: Path) -> tuple[int, int]:
     """Creates *path*, which must not exist, holding ``<pid>:<host>``;
-    returns its identity."""
+    returns its identity. A failed write (the disk full) removes it."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        os.write(fd, f'{os.getpid()}:{socket.gethostname()}'.encode())
+        with removed_on_failure(path):
+            os.write(fd, f'{os.getpid()}:{socket.gethostname()}'.encode())
         stat = os.fstat(fd)
         return stat.st_ino, stat.st_mtime_ns
     finally:

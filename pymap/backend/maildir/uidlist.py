@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .atomic import write_atomic, write_to
+from .atomic import append_to, write_atomic
 
 __all__ = ['UIDLIST_FILE', 'UidList', 'append_records', 'parse_uidlist',
            'read_uidlist', 'render_record', 'write_uidlist']
@@ -157,6 +157,7 @@ def write_uidlist(maildir: Path, uidlist: UidList,
 
 def append_records(maildir: Path, records: Iterable[tuple[int, str]],
                    fsync: bool) -> None:
-    """Appends new ``(uid, base)`` records in one write."""
+    """Appends new ``(uid, base)`` records in one write, or none of them
+    when it fails."""
     data = b''.join(render_record(uid, base) for uid, base in records)
-    write_to(maildir / UIDLIST_FILE, data, fsync, os.O_APPEND)
+    append_to(maildir / UIDLIST_FILE, data, fsync)

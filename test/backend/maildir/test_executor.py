@@ -230,13 +230,19 @@ def test_a_forked_child_starts_its_own_workers() -> None:
     assert done.stdout == b'7\n'
 
 
-async def test_disk_errors_become_temporary_failures() -> None:
-    def full() -> None:
-        raise OSError(errno.ENOSPC, 'No space left on device')
+@pytest.mark.parametrize('number, code', [
+    (errno.ENOSPC, b'OVERQUOTA'), (errno.EDQUOT, b'OVERQUOTA'),
+    (errno.EIO, b'UNAVAILABLE'), (errno.EACCES, b'UNAVAILABLE')])
+async def test_disk_errors_become_temporary_failures(number: int,
+                                                     code: bytes) -> None:
+    """A full disk or quota is ``OVERQUOTA`` (RFC 5530 §3, as Dovecot
+    answers it), any other ``UNAVAILABLE``."""
+    def failing() -> None:
+        raise OSError(number, os.strerror(number))
 
     with pytest.raises(TemporaryFailure) as info:
-        await on_disk(full)
-    assert info.value.code == b'UNAVAILABLE'
+        await on_disk(failing)
+    assert info.value.code == code
     with pytest.raises(KeyError):
         await on_disk({}.__getitem__, 'not an OSError')
 

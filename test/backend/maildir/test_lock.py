@@ -13,8 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from pymap.backend.maildir import lock as lock_module
 from pymap.backend.maildir.lock import OWNER_SUFFIX, UNWRITTEN_AFTER, DotLock
 from pymap.exceptions import InUse
+
+from .faults import fill_disk, no_link
 
 
 def _dead_pid() -> int:
@@ -116,9 +119,6 @@ def test_a_forked_child_names_itself_and_spares_its_parents_file(
 
 def test_lock_without_hard_links_is_created_exclusively(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def no_link(source: Path, destination: Path) -> None:
-        raise PermissionError(errno.EPERM, 'no hard links here')
-
     monkeypatch.setattr(os, 'link', no_link)
     target = tmp_path / 'file'
     with DotLock(target) as lock:
@@ -126,6 +126,24 @@ def test_lock_without_hard_links_is_created_exclusively(
         with pytest.raises(InUse):
             DotLock(target, timeout=0.05).acquire()
     assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize('links', [True, False],
+                         ids=['owner file', 'lock file'])
+def test_a_lock_not_written_leaves_no_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, links: bool) -> None:
+    """The disk is full when the owner file is written, or (without hard
+    links) the lock file itself: neither stays behind."""
+    (tmp_path / 'tmp').mkdir()
+    owner = f'{os.getpid()}:{socket.gethostname()}'.encode()
+    if not links:
+        monkeypatch.setattr(os, 'link', no_link)
+    fill_disk(monkeypatch, lock_module).fill(0 if links else len(owner))
+    with pytest.raises(OSError) as info:
+        DotLock(tmp_path / 'file').acquire()
+    assert info.value.errno == errno.ENOSPC
+    assert os.listdir(tmp_path) == ['tmp']
+    assert os.listdir(tmp_path / 'tmp') == []
 
 
 def test_held_lock_times_out_with_inuse(tmp_path: Path) -> None:
