@@ -149,7 +149,7 @@ class _Parser:
     ) -> Entity:
         body_start = body_offset(self._data, start, end)
         if fields is None:
-            fields = HeaderFields.parse(self._data[start:body_start])
+            fields = HeaderFields.parse_part(self._data[start:body_start])
         content_type = parse_content_type(fields, default)
         if content_type.is_composite and depth >= MAX_DEPTH:
             content_type = OPAQUE
@@ -173,7 +173,7 @@ class _Parser:
         regions = find_parts(self._data, start, end, boundary, limit)
         self._parts_left -= len(regions)
         if not regions:
-            empty = HeaderFields(())
+            empty = HeaderFields(b"", ())
             implicit = Entity(self._data, start, start, end, empty, TEXT_PLAIN)
             return replace(entity, children=(implicit,))
         digest = entity.content_type.is_type(b"multipart", b"digest")

@@ -5,8 +5,9 @@ starting with white space continues the field before it (folding).
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .lines import CRLF
 
@@ -16,6 +17,9 @@ _WSP = b" \t"
 _FOLD = (b" ", b"\t")
 #: A CRLF that ends a field: the next line does not continue it.
 _FIELD_END = re.compile(rb"\r\n(?![ \t])")
+#: Body part header sections longer than this are split lazily: a
+#: handful of lookups by name cost less than splitting so many fields.
+DEFER_BYTES = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,15 +65,27 @@ class HeaderField:
 
 class HeaderFields:
     """The header fields of a header section (RFC 5322 section 2.2), in
-    message order."""
+    message order.
 
-    __slots__ = ("_index", "fields")
+    The section is split into :class:`HeaderField` objects when parsed,
+    except a long one parsed with :meth:`parse_part`: that is split only
+    when all of its fields are asked for (:attr:`fields`,
+    :meth:`select`), and until then a lookup by name searches the section
+    for the lines starting that field.
+    """
 
-    def __init__(self, fields: Iterable[HeaderField]) -> None:
-        self.fields = tuple(fields)
-        self._index: dict[bytes, list[HeaderField]] = {}
-        for field in self.fields:
-            self._index.setdefault(field.key, []).append(field)
+    __slots__ = ("_fields", "_index", "_section")
+
+    def __init__(
+        self, section: bytes, fields: tuple[HeaderField, ...] | None = None
+    ) -> None:
+        """Use :meth:`parse`: *section* must end before its empty line,
+        and *fields* are its fields, or None to split them out later."""
+        self._section = section
+        self._fields: tuple[HeaderField, ...] | None = None
+        self._index: dict[bytes, list[HeaderField]] | None = None
+        if fields is not None:
+            self._index_fields(fields)
 
     @classmethod
     def parse(cls, header: bytes) -> "HeaderFields":
@@ -79,27 +95,47 @@ class HeaderFields:
         a colon is kept as a field with no name, as is a continuation line
         with no field before it.
         """
-        if header.startswith(CRLF):
-            return cls(())
-        blank = header.find(CRLF + CRLF)
-        section = header if blank < 0 else header[: blank + len(CRLF)]
-        pieces = _FIELD_END.split(section)
-        unterminated = pieces.pop()  # after the last CRLF
-        fields = [HeaderField.from_lines(piece + CRLF) for piece in pieces]
-        if unterminated:
-            fields.append(HeaderField.from_lines(unterminated))
-        return cls(fields)
+        section = _section(header)
+        return cls(section, _split(section))
+
+    @classmethod
+    def parse_part(cls, header: bytes) -> "HeaderFields":
+        """:meth:`parse` for the header section of a body part, whose
+        fields are mostly only looked up by name (Content-Type and its
+        kin, RFC 2045): one longer than :data:`DEFER_BYTES` is split only
+        when all its fields are asked for, so that a message of many
+        parts with long header sections makes no object per field."""
+        section = _section(header)
+        if len(section) > DEFER_BYTES:
+            return cls(section)
+        return cls(section, _split(section))
+
+    @property
+    def fields(self) -> tuple[HeaderField, ...]:
+        """All fields, in message order."""
+        fields = self._fields
+        if fields is None:
+            fields = _split(self._section)
+            self._index_fields(fields)
+        return fields
 
     def all(self, name: bytes) -> list[HeaderField]:
         """All fields called *name* (case-insensitive), in message order
         (RFC 5322 section 3.6 allows some fields to repeat)."""
-        return list(self._index.get(name.lower(), ()))
+        key = name.lower()
+        if self._index is None and _PLAIN_NAME.fullmatch(key):
+            return [self._field_from(found) for found in self._found(key)]
+        return list(self._indexed().get(key, ()))
 
     def first(self, name: bytes) -> HeaderField | None:
         """The first field called *name* (case-insensitive), if any
         (RFC 5322 section 3.6)."""
-        found = self._index.get(name.lower())
-        return found[0] if found else None
+        key = name.lower()
+        if self._index is None and _PLAIN_NAME.fullmatch(key):
+            found = next(self._found(key), None)
+            return None if found is None else self._field_from(found)
+        fields = self._indexed().get(key)
+        return fields[0] if fields else None
 
     def value(self, name: bytes) -> bytes | None:
         """The unfolded value (RFC 5322 section 2.2.3) of the first field
@@ -115,3 +151,74 @@ class HeaderFields:
         wanted = {name.lower() for name in names}
         chosen = (f for f in self.fields if (f.key in wanted) != exclude)
         return b"".join(f.terminated_lines for f in chosen) + CRLF
+
+    def _found(self, key: bytes) -> Iterator[re.Match[bytes]]:
+        """Where fields called *key* start: at the start of the section or
+        after a CRLF (a bare LF ends no line here, as in :func:`_split`)."""
+        section = self._section
+        for found in _starts_of(key).finditer(section):
+            start = found.start()
+            if start == 0 or section.startswith(CRLF, start - 2):
+                yield found
+
+    def _field_from(self, found: re.Match[bytes]) -> HeaderField:
+        """The field whose name and colon *found* matched: up to the CRLF
+        that no folded line follows, or to the end of the section."""
+        end = _FIELD_END.search(self._section, found.end())
+        stop = len(self._section) if end is None else end.end()
+        return HeaderField.from_lines(self._section[found.start() : stop])
+
+    def _indexed(self) -> dict[bytes, list[HeaderField]]:
+        index = self._index
+        if index is None:
+            index = self._index_fields(_split(self._section))
+        return index
+
+    def _index_fields(
+        self, fields: tuple[HeaderField, ...]
+    ) -> dict[bytes, list[HeaderField]]:
+        """Keeps *fields*, the section's, and their index by name."""
+        index: dict[bytes, list[HeaderField]] = {}
+        for field in fields:
+            index.setdefault(field.key, []).append(field)
+        self._fields, self._index = fields, index
+        return index
+
+
+#: A name a field can be found by without splitting the section: one
+#: without white space at its ends, colons or line breaks.
+_PLAIN_NAME = re.compile(rb"[^\s:](?:[^:\r\n]*[^\s:])?")
+
+
+@lru_cache(maxsize=256)
+def _starts_of(key: bytes) -> re.Pattern[bytes]:
+    """Finds where the lines of a field called *key* start: a line (not a
+    folded one) starting with the name, then the colon after white space,
+    all of it possibly folded, as :meth:`HeaderField.from_lines` reads
+    names from the unfolded field."""
+    name = b"".join(
+        (rb"(?:\r\n)?" if char in _WSP else b"") + re.escape(bytes([char]))
+        for char in key
+    )
+    return re.compile(
+        rb"^" + name + rb"(?:[ \t]|\r\n[ \t])*:",
+        re.IGNORECASE | re.MULTILINE,
+    )
+
+
+def _section(header: bytes) -> bytes:
+    """*header* up to the empty line that ends it (RFC 5322 section
+    2.1), that line left out."""
+    if header.startswith(CRLF):
+        return b""
+    blank = header.find(CRLF + CRLF)
+    return header if blank < 0 else header[: blank + len(CRLF)]
+
+
+def _split(section: bytes) -> tuple[HeaderField, ...]:
+    pieces = _FIELD_END.split(section)
+    unterminated = pieces.pop()  # after the last CRLF
+    fields = [HeaderField.from_lines(piece + CRLF) for piece in pieces]
+    if unterminated:
+        fields.append(HeaderField.from_lines(unterminated))
+    return tuple(fields)

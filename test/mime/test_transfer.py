@@ -2,8 +2,10 @@
 SEARCH (RFC 2047, RFC 3501 section 6.4.4)."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from pymap.mime import MessageContent, UnknownEncoding
+from pymap.mime import MessageContent, UnknownEncoding, transfer
 from pymap.mime.text import decode_charset, decode_header_value
 from pymap.mime.transfer import decode_transfer
 
@@ -55,6 +57,18 @@ def test_binary_of_message(
     content = MessageContent.parse(_single(encoding, body))
     assert content.binary((1,)) == decoded
     assert content.binary_size((1,)) == len(decoded)
+
+
+@given(st.lists(st.sampled_from([b"QUJD", b"QQ", b"QUI", b"Q", b"=", b"==",
+                                  b"\r\n", b"*"]), max_size=60).map(b"".join))
+def test_base64_splits_the_same_a_slice_at_a_time(body: bytes) -> None:
+    whole = decode_transfer(body, b"base64")
+    saved = transfer._SLICE
+    transfer._SLICE = 3
+    try:
+        assert decode_transfer(body, b"base64") == whole
+    finally:
+        transfer._SLICE = saved
 
 
 def test_unknown_encoding_raises() -> None:
