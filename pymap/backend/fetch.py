@@ -91,9 +91,13 @@ class FetchPlan:
     Attributes:
         attributes: The items, in the order of the response.
         needs: What must be loaded for each message.
+        reads_structure: Whether an item is answered from the parsed
+            message (its summary, a section or a decoded part), not only
+            from its meta data and whole octets.
     """
 
-    __slots__ = ('_parts', '_renderers', 'attributes', 'needs', 'sets_seen')
+    __slots__ = ('_parts', '_renderers', 'attributes', 'needs',
+                 'reads_structure', 'sets_seen')
 
     def __init__(self, attributes: Sequence[FetchAttribute]) -> None:
         self.attributes = tuple(attributes)
@@ -101,6 +105,7 @@ class FetchPlan:
                          default=Needs.VIEW)
         #: Whether fetching sets ``\Seen`` (RFC 3501 §6.4.5).
         self.sets_seen = any(attr.sets_seen for attr in attributes)
+        self.reads_structure = any(map(_reads_structure, attributes))
         # Message octets go in only when the content is loaded.
         self._parts = [_parts_renderer(attr) for attr in attributes] \
             if self.needs is Needs.CONTENT else None
@@ -178,6 +183,17 @@ def _needs(attr: FetchAttribute) -> Needs:
     if not attr.needs_content:
         return Needs.META
     return Needs.SUMMARY if attr.summary_suffices else Needs.CONTENT
+
+
+def _reads_structure(attr: FetchAttribute) -> bool:
+    """Whether *attr* is answered from the parsed message: all items that
+    need content but the whole message's octets (``BODY[]``,
+    ``RFC822``)."""
+    if _needs(attr) < Needs.SUMMARY:
+        return False
+    whole = attr.name == b'RFC822' \
+        or (attr.name == b'BODY' and attr.section == Section())
+    return not whole
 
 
 def _renderer(attr: FetchAttribute) -> Renderer:

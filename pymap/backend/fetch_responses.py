@@ -6,7 +6,9 @@ connection's stream sends them beside the response's other bytes.
 
 Messages come one at a time from the backend's iterator and are rendered
 as they come; only full batches are handed on to be sent, so a message
-costs one step of the backend's iterator and no more.
+costs one step of the backend's iterator and no more. A costly message
+(:mod:`~pymap.backend.large`) whose items need it parsed is rendered in a
+worker thread.
 """
 
 from __future__ import annotations
@@ -14,11 +16,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pymap.exceptions import IMAPError
+from pymap.executor import run_blocking
 from pymap.interfaces.session import Untagged
 from pymap.interfaces.storage import Mailbox, MessageMeta, StoredMessage
 from pymap.selected import SelectedView
 
 from .fetch import FetchPlan, Loaded, Needs
+from .large import is_costly
 from .summaries import load_summaries
 
 __all__ = ['APART_BYTES', 'BATCH_BYTES', 'FetchResponses']
@@ -82,11 +86,18 @@ class FetchResponses:
                 if full := add(meta.uid, Loaded(meta, summary)):
                     await out.queue(full)
         else:
+            apart = self._plan.reads_structure
             async for message in mailbox.load(uids, True):
-                if isinstance(message, StoredMessage):
-                    for chunk in self._add_content(message.meta.uid, Loaded(
-                            message.meta, content=message.content)):
-                        await out.queue(chunk)
+                if not isinstance(message, StoredMessage):
+                    continue
+                uid = message.meta.uid
+                loaded = Loaded(message.meta, content=message.content)
+                if apart and is_costly(message.content):
+                    ready = await self._add_content_apart(uid, loaded)
+                else:
+                    ready = self._add_content(uid, loaded)
+                for chunk in ready:
+                    await out.queue(chunk)
 
     def take(self) -> bytes:
         """The responses rendered and not yet taken."""
@@ -103,8 +114,20 @@ class FetchResponses:
     def _add_content(self, uid: int, loaded: Loaded) -> list[bytes]:
         """Renders a message with its octets: what is ready to send."""
         view = self._view
-        pieces = self._plan.render_pieces(view.seq_of(uid), uid,
-                                          view.flags_of(uid), loaded)
+        return self._ready(self._plan.render_pieces(
+            view.seq_of(uid), uid, view.flags_of(uid), loaded))
+
+    async def _add_content_apart(self, uid: int,
+                                 loaded: Loaded) -> list[bytes]:
+        """:meth:`_add_content` for a costly message, rendered in a
+        worker thread (see :mod:`~pymap.backend.large`)."""
+        view = self._view
+        return self._ready(await run_blocking(
+            self._plan.render_pieces, view.seq_of(uid), uid,
+            view.flags_of(uid), loaded))
+
+    def _ready(self, pieces: list[bytes]) -> list[bytes]:
+        """The rendered *pieces* of a message: what is ready to send."""
         self.count += 1
         if max(map(len, pieces)) < APART_BYTES:
             full = self._batched(b''.join(pieces))

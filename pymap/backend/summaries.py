@@ -24,6 +24,7 @@ from pymap.interfaces.storage import (
 )
 from pymap.mime import MessageSummary
 
+from .large import summary_of
 from .summarycache import SummaryCache
 
 __all__ = ['MISSES_BYTES', 'cached_summaries', 'load_metas',
@@ -45,7 +46,8 @@ def load_summaries(mailbox: Mailbox, uids: Sequence[int]
     """Yields each existing message in *uids* in order with its summary:
     from the mailbox's :class:`~pymap.interfaces.storage.SummaryLoader`
     capability if it has one, else by loading and summarising the
-    content."""
+    content (off the event loop when it is costly, see
+    :mod:`~pymap.backend.large`)."""
     if isinstance(mailbox, SummaryLoader):
         return mailbox.load_summaries(uids)
     return _summarized(mailbox, uids)
@@ -64,7 +66,7 @@ async def _summarized(mailbox: Mailbox, uids: Sequence[int]
                       ) -> AsyncIterator[tuple[MessageMeta, MessageSummary]]:
     async for message in mailbox.load(uids, True):
         if isinstance(message, StoredMessage):
-            yield message.meta, message.content.summary
+            yield message.meta, await summary_of(message.content)
 
 
 async def cached_summaries(

@@ -70,6 +70,12 @@ class MessageContent:
     def _header_end(self) -> int:
         return body_offset(self._data, 0, len(self._data))
 
+    @property
+    def header_size(self) -> int:
+        """The length of the top-level header section (RFC 5322 section
+        2.1), its ending empty line included."""
+        return self._header_end
+
     @cached_property
     def _fields(self) -> HeaderFields:
         return HeaderFields.parse(self._data[: self._header_end])

@@ -31,6 +31,7 @@ from pymap.mime.lines import to_crlf
 
 from ..flagtable import FlagTable
 from ..idle import ChangeSignal, wait_for_signal
+from ..large import is_costly, summary_of
 
 __all__ = ['DictMailbox']
 
@@ -40,10 +41,11 @@ _validities = itertools.count(int(time.time()))
 class _Message:
     """A stored message: its octets with CRLF line endings and its summary,
     made after the APPEND was answered (see :func:`_summarise_soon`) or
-    first when a command needs it; a parsed tree is made only for the
-    FETCH items a summary cannot answer, and not kept."""
+    first when a command needs it, off the event loop for a costly
+    message (:mod:`~pymap.backend.large`); a parsed tree is made only for
+    the FETCH items a summary cannot answer, and not kept."""
 
-    __slots__ = ('data', 'known_summary', 'meta')
+    __slots__ = ('_making', 'data', 'known_summary', 'meta')
 
     def __init__(self, meta: MessageMeta, data: bytes,
                  known_summary: MessageSummary | None) -> None:
@@ -51,15 +53,31 @@ class _Message:
         self.data = data
         #: The summary if one was made already.
         self.known_summary = known_summary
+        #: The making of a costly message's summary, while it runs.
+        self._making: asyncio.Task[MessageSummary] | None = None
 
     def content(self) -> MessageContent:
         return MessageContent.parse_canonical(self.data)
 
-    def summary(self) -> MessageSummary:
-        """The summary, made on the first call and kept."""
-        summary = self.known_summary
-        if summary is None:
-            summary = self.known_summary = self.content().summary
+    def start_summary(self) -> MessageSummary | asyncio.Task[
+            MessageSummary]:
+        """The summary, made now unless it was; for a costly message, the
+        making of it in a worker, started unless it runs already."""
+        if self.known_summary is not None:
+            return self.known_summary
+        if self._making is None:
+            content = self.content()
+            if not is_costly(content):
+                self.known_summary = content.summary
+                return self.known_summary
+            self._making = asyncio.create_task(self._made_apart(content))
+        return self._making
+
+    async def _made_apart(self, content: MessageContent) -> MessageSummary:
+        try:
+            summary = self.known_summary = await summary_of(content)
+        finally:
+            self._making = None
         return summary
 
 
@@ -69,10 +87,10 @@ def _summarise_soon(loop: asyncio.AbstractEventLoop,
     event loop, each after what is ready to run: an APPEND is answered,
     and its new messages announced to IDLE sessions, without parsing
     them, and a FETCH or SEARCH that comes later finds their summaries
-    made."""
+    made (or being made in a worker)."""
     message = next(messages, None)
     if message is not None:
-        message.summary()
+        message.start_summary()
         loop.call_soon(_summarise_soon, loop, messages)
 
 
@@ -181,8 +199,13 @@ class DictMailbox:
         capability: each message keeps its summary."""
         for uid in uids:
             message = self._messages.get(uid)
-            if message is not None:
-                yield message.meta, message.summary()
+            if message is None:
+                continue
+            summary = message.start_summary()
+            if not isinstance(summary, MessageSummary):
+                # Commands asking while a worker makes it wait for that.
+                summary = await asyncio.shield(summary)
+            yield message.meta, summary
 
     async def update_flags(self, uids: Sequence[int], flags: FlagSet,
                            mode: StoreMode) -> dict[int, FlagSet]:

@@ -28,6 +28,7 @@ from pymap.mime import MessageContent, MessageSummary
 from pymap.mime.lines import to_crlf
 
 from ..idle import wait_quietly
+from ..large import LARGE_BYTES, summary_of
 from ..summaries import cached_summaries
 from .connection import as_bytes
 from .context import StoreContext
@@ -43,35 +44,25 @@ __all__ = ['RedisMailbox']
 _META_BATCH = 1000
 #: Bytes of content one MGET may bring in: FETCH memory stays bounded.
 _CONTENT_BATCH = 1 << 20
-#: Messages above this size are hashed and parsed off the event loop.
-_BLOCKING_SIZE = 256 * 1024
-
-
 def _prepare(data: bytes) -> tuple[str, int]:
     """The content's SHA-256 address and RFC822.SIZE."""
     return hashlib.sha256(data).hexdigest(), len(to_crlf(data))
 
 
 async def _off_loop_if_large(data: bytes) -> tuple[str, int]:
-    if len(data) > _BLOCKING_SIZE:
+    if len(data) >= LARGE_BYTES:
         return await run_blocking(_prepare, data)
     return _prepare(data)
 
 
 async def _parse(meta: MessageMeta, data: bytes) -> MessageContent:
-    if len(data) != meta.size and len(data) > _BLOCKING_SIZE:
+    if len(data) != meta.size and len(data) >= LARGE_BYTES:
         return await run_blocking(MessageContent.parse, data)
     return MessageContent.parse_sized(data, meta.size)
 
 
-def _derive_summary(meta: MessageMeta, data: bytes) -> MessageSummary:
-    return MessageContent.parse_sized(data, meta.size).summary
-
-
 async def _summary_of(meta: MessageMeta, data: bytes) -> MessageSummary:
-    if len(data) > _BLOCKING_SIZE:
-        return await run_blocking(_derive_summary, meta, data)
-    return _derive_summary(meta, data)
+    return await summary_of(await _parse(meta, data))
 
 
 def _meta(uid: int, record: bytes) -> tuple[MessageMeta, str]:
