@@ -15,8 +15,9 @@ section :data:`LARGE_HEADER_BYTES`. Its analysis runs in a worker thread
 (:func:`~pymap.executor.run_blocking`), where the interpreter hands the
 event loop its turn every few milliseconds
 (:func:`sys.getswitchinterval`). Messages below both marks are analysed
-on the loop, in far less time than the hand-over to a worker would
-cost.
+on the loop: an ordinary one takes about as long as the hand-over to a
+worker and back (tens of microseconds), and none below the marks more
+than about 15 ms (doc/performance.md, "Costly messages").
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ __all__ = ['LARGE_BYTES', 'LARGE_HEADER_BYTES', 'is_costly', 'summary_of']
 
 #: Messages at least this long are analysed off the event loop.
 LARGE_BYTES = 256 * 1024
-#: So are messages whose header section is at least this long: about 25
+#: So are messages whose header section is at least this long: about 15
 #: ms of the costliest header fields.
 LARGE_HEADER_BYTES = 16 * 1024
 

@@ -44,6 +44,8 @@ __all__ = ['RedisMailbox']
 _META_BATCH = 1000
 #: Bytes of content one MGET may bring in: FETCH memory stays bounded.
 _CONTENT_BATCH = 1 << 20
+
+
 def _prepare(data: bytes) -> tuple[str, int]:
     """The content's SHA-256 address and RFC822.SIZE."""
     return hashlib.sha256(data).hexdigest(), len(to_crlf(data))
