@@ -123,7 +123,7 @@ class HeaderFields:
         """All fields called *name* (case-insensitive), in message order
         (RFC 5322 section 3.6 allows some fields to repeat)."""
         key = name.lower()
-        if self._index is None and _PLAIN_NAME.fullmatch(key):
+        if self._searchable(key):
             return [self._field_from(found) for found in self._found(key)]
         return list(self._indexed().get(key, ()))
 
@@ -131,7 +131,7 @@ class HeaderFields:
         """The first field called *name* (case-insensitive), if any
         (RFC 5322 section 3.6)."""
         key = name.lower()
-        if self._index is None and _PLAIN_NAME.fullmatch(key):
+        if self._searchable(key):
             found = next(self._found(key), None)
             return None if found is None else self._field_from(found)
         fields = self._indexed().get(key)
@@ -151,6 +151,11 @@ class HeaderFields:
         wanted = {name.lower() for name in names}
         chosen = (f for f in self.fields if (f.key in wanted) != exclude)
         return b"".join(f.terminated_lines for f in chosen) + CRLF
+
+    def _searchable(self, key: bytes) -> bool:
+        """Whether fields called *key* are found by searching the section:
+        it is not split yet, and the name is plain."""
+        return self._index is None and bool(_PLAIN_NAME.fullmatch(key))
 
     def _found(self, key: bytes) -> Iterator[re.Match[bytes]]:
         """Where fields called *key* start: at the start of the section or
