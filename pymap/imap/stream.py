@@ -273,6 +273,7 @@ class IMAPStream:
         while True:
             event = self.framer.next_event()
             if isinstance(event, NeedData):
+                await self._close_if_unskippable(self._refusal)
                 await self._receive()
             elif isinstance(event, Framed):
                 self._literal_total = 0
@@ -281,9 +282,11 @@ class IMAPStream:
                 await self._literal_request(event)
             elif isinstance(event, LineTooLong):
                 return await self._line_too_long(event)
-            elif isinstance(event, Discarded) and self._refusal:
+            elif isinstance(event, Discarded):
+                await self._close_if_unskippable(self._refusal)
                 refusal, self._refusal = self._refusal, None
-                return refusal
+                if refusal is not None:
+                    return refusal
 
     async def _line_too_long(self, event: LineTooLong) -> Response:
         """The refusal of an over-long line. The non-synchronizing literal
@@ -293,7 +296,7 @@ class IMAPStream:
         self._literal_total = 0
         tag, _ = command_head(event.head)
         refusal = Response(tag, b'BAD', 'Command line too long.')
-        await self._close_if_unskippable(refusal, self.framer.skipping)
+        await self._close_if_unskippable(refusal)
         return refusal
 
     async def _literal_request(self, request: LiteralRequest) -> None:
@@ -302,31 +305,33 @@ class IMAPStream:
         self._literal_total += request.size
         if refusal is not None:
             self._literal_total = 0
-            if not request.synchronizing:
-                await self._close_if_unskippable(refusal, request.size)
             self._refusal = refusal
             self.framer.reject_literal()
+            await self._close_if_unskippable(refusal)
             return
         self.framer.accept_literal()
         if request.synchronizing:
             await self.write(b'+ Ready for literal data.\r\n')
 
-    async def _close_if_unskippable(self, refusal: Response,
-                                    size: int) -> None:
-        """Ends the connection after *refusal* when a refused
-        non-synchronizing literal of *size* octets is too large to skip:
-        an untagged ``BYE`` follows (RFC 3501 §7.1.5)."""
-        if size > self._most_per_command:
-            await self.write(bytes(refusal))
-            raise CloseConnection('Literal too large to skip.')
+    async def _close_if_unskippable(self, unsent: Response | None) -> None:
+        """Ends the connection when the refused non-synchronizing literals
+        of the command being discarded add up to more than a command may
+        carry, each skipped as it arrives (RFC 7888 §4): the command's
+        refusal goes first unless already sent (*unsent* is ``None``),
+        then an untagged ``BYE`` (RFC 3501 §7.1.5)."""
+        if self.framer.skipped <= self._most_per_command:
+            return
+        if unsent is not None:
+            await self.write(bytes(unsent))
+        raise CloseConnection('Literal too large to skip.')
 
     @property
     def _most_per_command(self) -> int:
         """The most literal octets any command may carry. A refused
         non-synchronizing literal is skipped as it arrives (RFC 7888 §4);
-        one larger than this ends the connection instead, as no client
-        sends so much in earnest, and skipping it would leave the
-        connection silent until autologout."""
+        once those of one command add up to more than this, the connection
+        ends instead, as no client sends so much in earnest, and skipping
+        them would leave the connection silent until autologout."""
         return self.config.max_append * MULTIAPPEND_FACTOR
 
     def _check_literal(self, tag: bytes, verb: bytes | None,
@@ -346,7 +351,10 @@ class IMAPStream:
         return None
 
     async def read_line(self) -> bytes:
-        """A raw line (SASL response, IDLE's DONE), CRLF removed."""
+        """A raw line (SASL response, IDLE's DONE), CRLF removed; b'' for
+        one too long, drained to its end. Such a line announces no literal
+        (RFC 3501 §6.2.2, RFC 2177 §3): what follows it is the next
+        line."""
         while True:
             line = self.framer.read_line()
             if isinstance(line, LineTooLong):

@@ -102,6 +102,7 @@ class CommandFramer:
         self._pending: LiteralRequest | None = None
         self._literal_left = 0
         self._skip_left = 0
+        self._skipped = 0
         self._draining_line = False
         self._discarding = False
         self._rejected = False
@@ -133,7 +134,10 @@ class CommandFramer:
 
     def read_line(self) -> bytes | LineTooLong | None:
         """A raw line without literal processing (SASL responses, IDLE's
-        ``DONE``), CRLF stripped; ``None`` if incomplete."""
+        ``DONE``), CRLF stripped; ``None`` if incomplete. Such a line has
+        no literal syntax (RFC 3501 §6.2.2, RFC 2177 §3): one that is too
+        long is drained to its end whatever it ends in, and the next
+        bytes are the next line."""
         event = self._take_line()
         if event is None or isinstance(event, LineTooLong):
             return event
@@ -161,6 +165,15 @@ class CommandFramer:
         those of the literal announced at the line's end, if any."""
         return self._skip_left
 
+    @property
+    def skipped(self) -> int:
+        """Octets of the refused non-synchronizing literals of the command
+        being discarded, skipped or still to be skipped (RFC 7888 §4), so
+        that the I/O layer can bound them as it bounds those of a command
+        it accepts. Still counted at :class:`Discarded`; zero again from
+        the next command's first line."""
+        return self._skipped
+
     def accept_literal(self) -> None:
         """Reads the announced literal's bytes into the command."""
         request = self._take_pending()
@@ -177,8 +190,7 @@ class CommandFramer:
         if request.synchronizing:
             self._rejected = True
         else:
-            self._skip_left = request.size
-            self._discarding = True
+            self._start_skip(request.size)
 
     def _take_pending(self) -> LiteralRequest:
         request = self._pending
@@ -196,6 +208,8 @@ class CommandFramer:
         if self._literal_left:
             return self._read_literal()
         was_discarding = self._discarding
+        if not was_discarding:  # a command not refused: nothing skipped
+            self._skipped = 0
         line = self._take_line()
         if line is None:
             return _NEED_DATA
@@ -205,6 +219,11 @@ class CommandFramer:
 
     def _too_long(self, event: LineTooLong,
                   was_discarding: bool) -> Event | None:
+        """An over-long line refuses its command, unless already refused:
+        the non-synchronizing literal it may announce is skipped, then the
+        rest of the command (RFC 7888 §4). Only a command's lines announce
+        literals, never a raw line (see :meth:`read_line`)."""
+        self._skip_trailing_literal()
         head = self._parts[0] if self._parts else event.head
         self._forget_command()
         if was_discarding:
@@ -212,6 +231,13 @@ class CommandFramer:
                 return None
             return _DISCARDED
         return LineTooLong(head[:self.max_line])
+
+    def _start_skip(self, size: int) -> None:
+        """Discards the command, skipping first the *size* octets of its
+        refused non-synchronizing literal (RFC 7888 §4)."""
+        self._skip_left = size
+        self._skipped += size
+        self._discarding = True
 
     def _skip(self) -> Event | None:
         taken = min(self._skip_left, len(self._buf))
@@ -254,7 +280,7 @@ class CommandFramer:
             if sync:
                 self._discarding = False
                 return _DISCARDED
-            self._skip_left = size
+            self._start_skip(size)
             return None
         self._parts.append(line[:-1] if line.endswith(b'\r\n')
                            else line[:-1] + b'\r')
@@ -278,7 +304,6 @@ class CommandFramer:
         del self._buf[:end + 1]
         if end - (line[-2:] == b'\r\n') > self.max_line:
             self._drained_tail = _line_end(line)
-            self._skip_trailing_literal()
             return LineTooLong(line[:self.max_line])
         return line
 
@@ -291,14 +316,17 @@ class CommandFramer:
             return None
         del self._buf[:end + 1]
         self._draining_line = False
-        self._skip_trailing_literal()
         return LineTooLong(self._drained_head)
 
     def _skip_trailing_literal(self) -> None:
+        """Skips the non-synchronizing literal that the over-long line just
+        drained announces at its end, if any; a synchronizing one is never
+        sent, as no continuation request invites it (RFC 3501 §7.5)."""
         match = _literal_end(self._drained_tail)
-        self._discarding = match is not None and bool(match.group(2))
-        if match is not None and self._discarding:
-            self._skip_left = to_number(match.group(1))
+        if match is not None and match.group(2):
+            self._start_skip(to_number(match.group(1)))
+        else:
+            self._discarding = False
 
 
 def _literal_end(line: bytes) -> re.Match[bytes] | None:

@@ -273,6 +273,70 @@ def test_rejected_non_sync_with_long_rest_line() -> None:
             Discarded(), Framed(b'a2 NOOP')]
 
 
+def _discard_append(framer: CommandFramer, size: int) -> None:
+    """Has *framer* discard an APPEND whose first literal, of *size*
+    octets and non-synchronizing, is refused."""
+    framer.feed(b'a1 APPEND X {%d+}\r\n' % size)
+    assert isinstance(framer.next_event(), LiteralRequest)
+    framer.reject_literal()
+
+
+def test_skipped_adds_up_literals_of_discarded_command() -> None:
+    framer = CommandFramer(100)
+    assert framer.skipped == 0
+    _discard_append(framer, 3)
+    assert framer.skipped == 3
+    framer.feed(b'abc {5+}\r\nhel')
+    assert framer.next_event() == NeedData()
+    assert (framer.skipped, framer.skipping) == (8, 2)
+    framer.feed(b'lo ~{7+}\r\n1234567 {0+}\r\n\r\n')
+    assert framer.next_event() == Discarded()
+    assert framer.skipped == 15
+    assert framer.next_event() == NeedData()
+    assert framer.skipped == 0
+    framer.feed(b'a2 NOOP\r\n')
+    assert framer.next_event() == Framed(b'a2 NOOP')
+    assert framer.skipped == 0
+
+
+@pytest.mark.parametrize('length', [40, 200],
+                         ids=['whole-line', 'drained-line'])
+def test_skipped_counts_literal_of_overlong_continuation(length: int
+                                                         ) -> None:
+    framer = CommandFramer(30)
+    _discard_append(framer, 3)
+    line = b'abc ' + b'z' * length + b' {%d+}\r\n' % 10 ** 12
+    framer.feed(line)
+    assert framer.next_event() == NeedData()
+    assert framer.skipped == 3 + 10 ** 12
+    assert framer.skipping == 10 ** 12
+
+
+def test_skipped_counts_literal_of_overlong_first_line() -> None:
+    framer = CommandFramer(20)
+    framer.feed(b'a1 APPEND X ' + b'(' * 40 + b' {11+}\r\n')
+    assert isinstance(framer.next_event(), LineTooLong)
+    assert framer.skipped == 11
+    framer.feed(b'0123456789\n {4+}\r\n')
+    assert framer.next_event() == NeedData()
+    assert framer.skipped == 15
+
+
+@pytest.mark.parametrize('data', [
+    b'a1 APPEND X {3}\r\n',
+    b'a1 APPEND X ' + b'(' * 40 + b' {11}\r\n',
+    b'a1 APPEND X ' + b'(' * 40 + b'\r\n',
+])
+def test_nothing_skipped_without_non_sync_literal(data: bytes) -> None:
+    framer = CommandFramer(20)
+    framer.feed(data)
+    event = framer.next_event()
+    if isinstance(event, LiteralRequest):
+        framer.reject_literal()
+        assert framer.next_event() == Discarded()
+    assert framer.skipped == 0
+
+
 # read_line and clear.
 
 def test_read_line() -> None:
@@ -295,6 +359,31 @@ def test_read_line_too_long() -> None:
     framer.feed(b'\r\nshort\r\n')
     assert framer.read_line() == LineTooLong(b'01234567')
     assert framer.read_line() == b'short'
+
+
+@pytest.mark.parametrize('size', [b'5', b'9' * 30])
+@pytest.mark.parametrize('length', [10, 100],
+                         ids=['whole-line', 'drained-line'])
+def test_read_line_too_long_announces_no_literal(size: bytes,
+                                                 length: int) -> None:
+    """A raw line has no literal syntax (RFC 3501 §6.2.2, RFC 2177): after
+    an over-long one, whatever it ends in, the next bytes are the next
+    line, then the next command."""
+    framer = CommandFramer(8)
+    framer.feed(b'x' * length + b' {%s+}\r\n' % size)
+    assert isinstance(framer.read_line(), LineTooLong)
+    assert (framer.skipping, framer.skipped) == (0, 0)
+    framer.feed(b'DONE\r\na2 NOOP\r\n')
+    assert framer.read_line() == b'DONE'
+    assert framer.next_event() == Framed(b'a2 NOOP')
+
+
+def test_take_line_too_long_announces_no_literal() -> None:
+    framer = CommandFramer(8)
+    framer.feed(b'x' * 20 + b' {5+}\r\na2 NOOP\r\n')
+    assert isinstance(framer.take_line(), LineTooLong)
+    assert framer.skipping == 0
+    assert framer.next_event() == Framed(b'a2 NOOP')
 
 
 def test_clear_after_starttls() -> None:

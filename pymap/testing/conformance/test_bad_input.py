@@ -450,6 +450,110 @@ def test_imaplib_append_too_big(server: ServerThread) -> None:
         client.logout()
 
 
+# -- the refused literals of one command add up -------------------------------
+
+
+def _refused_append(*sizes: int) -> bytes:
+    """An APPEND whose first literal, over APPENDLIMIT, is refused, with
+    literals of *sizes* octets after it: all non-synchronizing, each
+    announced on its own line and sent, but the last only announced."""
+    first = MAX_APPEND + 1
+    return b''.join([b'a APPEND INBOX {%d+}\r\n' % first, b'm' * first,
+                     *(b' {%d+}\r\n%s' % (size, b'n' * size)
+                       for size in sizes)])
+
+
+def _assert_refused_then_bye(client: RawClient) -> None:
+    """The command's refusal, then an untagged BYE (RFC 3501 §7.1.5) and
+    the end of the connection."""
+    client.expect([client.readline()], [rb'a NO \[TOOBIG\] .*\r\n'])
+    assert client.readline() == b'* BYE Literal too large to skip.\r\n'
+    assert client.readline() == b''
+    assert client.closed()
+
+
+@pytest.mark.parametrize('line', [
+    b' {%d+}\r\n' % (MOST_PER_COMMAND + 1),
+    b' {%s+}\r\n' % (b'9' * 21),
+    _overlong_line(b'{%d+}' % (MOST_PER_COMMAND + 1), MAX_LINE + 1, b'\n'),
+    _overlong_line(b'~{%s+}' % (b'9' * 5000)),
+], ids=['short-line', '21-digits', 'whole-overlong-line',
+        'drained-overlong-line'])
+def test_discarded_command_announcing_literal_too_large_closes(
+        client: RawClient, line: bytes) -> None:
+    """A later line of a command already refused announces a
+    non-synchronizing literal too large to skip (RFC 7888 §4): the
+    refusal, then BYE, as for the command's first literal."""
+    client.send(_refused_append() + line + b'b LOGOUT\r\n')
+    _assert_refused_then_bye(client)
+
+
+def test_discarded_literals_adding_up_past_the_limit_close(
+        client: RawClient) -> None:
+    """Literals each small enough to skip, but more in all than a command
+    may carry: the refusal, then BYE once the last is announced."""
+    sizes = [MAX_APPEND] * 2 + [MOST_PER_COMMAND - MAX_APPEND * 3]
+    client.send(_refused_append(*sizes)[:-sizes[-1]])
+    _assert_refused_then_bye(client)
+
+
+@pytest.mark.parametrize('last', [
+    b' {%d+}\r\n',
+    _overlong_line(b'{%d+}', MAX_LINE * 3),
+], ids=['short-line', 'overlong-line'])
+def test_discarded_literals_up_to_the_limit_are_skipped(
+        client: RawClient, last: bytes) -> None:
+    """Literals of a refused command adding up to as many octets as a
+    command may carry are skipped as they arrive (RFC 7888 §4), not read
+    as commands, and the connection goes on."""
+    rest = MOST_PER_COMMAND - (MAX_APPEND + 1) - MAX_APPEND * 2
+    body = (b'c LOGOUT\r\n' * rest)[:rest]
+    client.send(_refused_append(MAX_APPEND, MAX_APPEND) + last % rest
+                + body + b'\r\nd NOOP\r\n')
+    client.expect(client.until_tagged(b'd'),
+                  [rb'a NO \[TOOBIG\] .*\r\n', rb'd OK .*\r\n'])
+    _alive(client)
+    assert _inbox_count(client) == 0
+
+
+# -- raw lines announce no literal --------------------------------------------
+
+
+_RAW_LINES = [
+    _overlong_line(b'{6+}', MAX_LINE + 1, b'\n'),
+    _overlong_line(b'{%d+}' % (MOST_PER_COMMAND + 1)),
+    _overlong_line(b'{%s+}' % (b'9' * 21)),
+]
+_RAW_LINE_IDS = ['whole-line', 'drained-line', '21-digits']
+
+
+@pytest.mark.parametrize('line', _RAW_LINES, ids=_RAW_LINE_IDS)
+def test_overlong_line_in_idle_skips_nothing(client: RawClient,
+                                             line: bytes) -> None:
+    """IDLE waits for the line ``DONE`` (RFC 2177 §3): an over-long line
+    instead ends it with BAD, and whatever it ends in, what follows is
+    read as the next command."""
+    client.send(b'i IDLE\r\n')
+    client.expect([client.readline()], [rb'\+ .*\r\n'])
+    client.send(line + b'DONE\r\nn NOOP\r\n')
+    client.expect(client.until_tagged(b'i'), [rb'i BAD .*\r\n'])
+    client.expect(client.until_tagged(b'n'),
+                  [rb'DONE BAD .*\r\n', rb'n OK .*\r\n'])
+
+
+@pytest.mark.parametrize('line', _RAW_LINES, ids=_RAW_LINE_IDS)
+def test_overlong_sasl_response_skips_nothing(raw: RawClient,
+                                              line: bytes) -> None:
+    """A SASL response is one line of BASE64 (RFC 3501 §6.2.2): an
+    over-long one fails the exchange, and what follows it is read as the
+    next command, whatever it ends in."""
+    raw.send(b'a AUTHENTICATE PLAIN\r\n')
+    raw.expect([raw.readline()], [rb'\+ ?\r\n'])
+    raw.send(line + b'n NOOP\r\n')
+    raw.expect(raw.until_tagged(b'a'), [rb'a BAD .*\r\n'])
+    raw.expect(raw.until_tagged(b'n'), [rb'n OK .*\r\n'])
+
+
 # -- odd bytes ----------------------------------------------------------------
 
 
