@@ -22,10 +22,16 @@ than about 15 ms (doc/performance.md, "Costly messages").
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from pymap.executor import run_blocking
 from pymap.mime import MessageContent, MessageSummary
 
-__all__ = ['LARGE_BYTES', 'LARGE_HEADER_BYTES', 'is_costly', 'summary_of']
+__all__ = ['LARGE_BYTES', 'LARGE_HEADER_BYTES', 'is_costly',
+           'off_loop_if_large', 'summary_of']
+
+_T = TypeVar('_T')
 
 #: Messages at least this long are analysed off the event loop.
 LARGE_BYTES = 256 * 1024
@@ -50,3 +56,12 @@ async def summary_of(content: MessageContent) -> MessageSummary:
     if is_costly(content):
         return await run_blocking(_summary, content)
     return content.summary
+
+
+async def off_loop_if_large(func: Callable[[bytes], _T], data: bytes) -> _T:
+    """``func(data)``, in a worker when *data* is :data:`LARGE_BYTES` long
+    or longer: for work in proportion to a message's octets, such as
+    hashing it or scanning its line endings (RFC 3501 §2.3.4)."""
+    if len(data) >= LARGE_BYTES:
+        return await run_blocking(func, data)
+    return func(data)

@@ -19,7 +19,7 @@ from pymap.backend.fetch import FetchPlan
 from pymap.backend.large import LARGE_BYTES, LARGE_HEADER_BYTES, is_costly
 from pymap.backend.summaries import load_summaries
 from pymap.interfaces.storage import NewMessage
-from pymap.mime import MessageContent, MessageSummary, content, summary
+from pymap.mime import MessageContent, MessageSummary, content, lines, summary
 from pymap.parsing.commands import FetchCommand
 from pymap.parsing.parser import parse_command
 
@@ -68,6 +68,29 @@ def threads(monkeypatch: pytest.MonkeyPatch
 
 def _in_workers(threads: list[tuple[str, str]]) -> bool:
     return all(name.startswith('pymap-blocking') for _, name in threads)
+
+
+def test_a_large_append_is_scanned_in_a_worker(
+        connect: Connect, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The line endings of a large message (its RFC822.SIZE) are looked
+    at in a worker thread, on every backend."""
+    scans: list[str] = []
+    has_bare_lf = lines._has_bare_lf
+
+    def recorded(raw: bytes, start: int, end: int) -> bool:
+        if len(raw) >= LARGE_BYTES:
+            scans.append(threading.current_thread().name)
+        return has_bare_lf(raw, start, end)
+
+    monkeypatch.setattr(lines, '_has_bare_lf', recorded)
+    imap = connect()
+    assert imap.append('INBOX', '', None, LARGE.replace(b'\r\n', b'\n'))[0] \
+        == 'OK'
+    assert scans and all(name.startswith('pymap-blocking')
+                         for name in scans), scans
+    imap.select('INBOX')
+    typ, fetched = imap.fetch('1', '(RFC822.SIZE)')
+    assert typ == 'OK' and b'RFC822.SIZE %d' % len(LARGE) in fetched[0]
 
 
 def test_which_messages_are_costly() -> None:

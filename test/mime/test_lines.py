@@ -1,10 +1,13 @@
 """Line endings made canonical (RFC 5322 section 2.1, RFC 3501 2.3.4)."""
 
+from unittest.mock import patch
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pymap.mime.lines import to_crlf
+from pymap.mime import lines
+from pymap.mime.lines import crlf_length, to_crlf
 
 #: Bytes made mostly of the ones line endings are built from.
 _LINE_BYTES = st.binary().map(
@@ -35,3 +38,27 @@ def test_bare_line_feeds_anywhere(raw: bytes, expected: bytes) -> None:
 def test_canonical_bytes_come_back_uncopied() -> None:
     raw = b"Subject: x\r\n\r\n" + b"body\r\n" * 1000
     assert to_crlf(raw) is raw
+
+
+@pytest.mark.parametrize("slice_size", [1, 2, 3, 7, 1024 * 1024])
+@given(raw=_LINE_BYTES)
+def test_long_data_is_scanned_in_slices_to_the_same_answers(
+        slice_size: int, raw: bytes) -> None:
+    with patch.object(lines, "_SLICE", slice_size):
+        bounds = list(lines._slices(raw))
+        assert to_crlf(raw) == raw.replace(b"\r\n", b"\n").replace(
+            b"\n", b"\r\n")
+        assert crlf_length(raw) == len(to_crlf(raw))
+    ends = [0] + [end for _, end in bounds]
+    assert [start for start, _ in bounds] == ends[:-1]
+    assert ends[-1] == len(raw)
+    assert all(end - start <= 2 * slice_size + 1 for start, end in bounds)
+    assert not any(raw[end - 1:end + 1] == b"\r\n" for _, end in bounds)
+
+
+def test_a_slice_ends_after_a_line_feed_where_one_is_near() -> None:
+    raw = b"ab\r\ncd\r\nef" * 3
+    with patch.object(lines, "_SLICE", 5):
+        bounds = list(lines._slices(raw))
+    assert all(raw[end - 1:end] == b"\n" for _, end in bounds[:-1])
+    assert bounds[-1][1] == len(raw)

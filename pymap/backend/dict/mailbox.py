@@ -31,7 +31,7 @@ from pymap.mime.lines import to_crlf
 
 from ..flagtable import FlagTable
 from ..idle import ChangeSignal, wait_for_signal
-from ..large import is_costly, summary_of
+from ..large import is_costly, off_loop_if_large, summary_of
 
 __all__ = ['DictMailbox']
 
@@ -151,9 +151,10 @@ class DictMailbox:
         return message
 
     async def append(self, messages: Sequence[NewMessage]) -> list[int]:
-        added = [self._add(to_crlf(msg.data), None, msg.flags,
-                           msg.internal_date)
+        datas = [await off_loop_if_large(to_crlf, msg.data)
                  for msg in messages]
+        added = [self._add(data, None, msg.flags, msg.internal_date)
+                 for data, msg in zip(datas, messages, strict=True)]
         self._touch()
         loop = asyncio.get_running_loop()
         loop.call_soon(_summarise_soon, loop, iter(added))

@@ -23,6 +23,7 @@ from pymap.interfaces.storage import (
     MessageMeta,
     StoreMode,
 )
+from pymap.mime.lines import crlf_length
 
 from .atomic import fsync_dir, removed_on_failure, write_new
 from .filenames import (
@@ -33,7 +34,7 @@ from .filenames import (
     new_base,
     split_filename,
 )
-from .index import FolderIndex, Record, crlf_size
+from .index import FolderIndex, Record
 from .keywords import add_keywords
 from .scan import list_files
 from .uidlist import UidList, append_records, write_uidlist
@@ -80,7 +81,7 @@ class MaildirFolder(FolderIndex):
         passes on. The date recorded is the one the file holds,
         which is what a restarted server reads back: a file system may
         clamp a time it cannot hold (ext4 keeps 1901-12-13 to 2446-05-10)."""
-        base = new_base(time.time(), len(data), crlf_size(data))
+        base = new_base(time.time(), len(data), crlf_length(data))
         temp = self.tmp / base
         write_new(temp, data, self.fsync)
         with removed_on_failure(temp):

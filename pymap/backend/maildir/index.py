@@ -42,6 +42,7 @@ from typing import TypeVar
 
 from pymap.exceptions import MailboxNotFound
 from pymap.interfaces.storage import FlagSet, MailboxSnapshot, MessageMeta
+from pymap.mime.lines import crlf_length
 
 from ..flagtable import FlagTable
 from .changefeed import FolderFeed
@@ -64,7 +65,7 @@ from .uidlist import (
 )
 from .uidvalidity import next_uid_validity
 
-__all__ = ['VERIFY_AFTER', 'FolderIndex', 'Record', 'crlf_size']
+__all__ = ['VERIFY_AFTER', 'FolderIndex', 'Record']
 
 #: Quiet seconds after an own change before the folder is listed again.
 VERIFY_AFTER = 1.0
@@ -72,11 +73,6 @@ VERIFY_AFTER = 1.0
 _log = logging.getLogger(__name__)
 
 _T = TypeVar('_T')
-
-
-def crlf_size(data: bytes) -> int:
-    """RFC822.SIZE: the size with every bare LF counted as CRLF."""
-    return len(data) + data.count(b'\n') - data.count(b'\r\n')
 
 
 @dataclass(slots=True)
@@ -489,7 +485,7 @@ class FolderIndex:
                 if data is None:
                     with open(path, 'rb') as file:
                         data = file.read()
-                vsize = crlf_size(data)
+                vsize = crlf_length(data)
             record.meta = MessageMeta(
                 record.uid, datetime.fromtimestamp(int(mtime), UTC), vsize)
         return record.meta

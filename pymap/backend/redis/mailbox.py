@@ -25,10 +25,10 @@ from pymap.interfaces.storage import (
     StoreMode,
 )
 from pymap.mime import MessageContent, MessageSummary
-from pymap.mime.lines import to_crlf
+from pymap.mime.lines import crlf_length
 
 from ..idle import wait_quietly
-from ..large import LARGE_BYTES, summary_of
+from ..large import LARGE_BYTES, off_loop_if_large, summary_of
 from ..summaries import cached_summaries
 from .connection import as_bytes
 from .context import StoreContext
@@ -48,13 +48,7 @@ _CONTENT_BATCH = 1 << 20
 
 def _prepare(data: bytes) -> tuple[str, int]:
     """The content's SHA-256 address and RFC822.SIZE."""
-    return hashlib.sha256(data).hexdigest(), len(to_crlf(data))
-
-
-async def _off_loop_if_large(data: bytes) -> tuple[str, int]:
-    if len(data) >= LARGE_BYTES:
-        return await run_blocking(_prepare, data)
-    return _prepare(data)
+    return hashlib.sha256(data).hexdigest(), crlf_length(data)
 
 
 async def _parse(meta: MessageMeta, data: bytes) -> MessageContent:
@@ -173,7 +167,7 @@ class RedisMailbox:
         payload: list[Arg] = [len(messages)]
         staged: list[tuple[str, bytes]] = []
         for message in messages:
-            digest, size = await _off_loop_if_large(message.data)
+            digest, size = await off_loop_if_large(_prepare, message.data)
             key = keys.user.new_staged()
             staged.append((key, message.data))
             payload += [digest, size, message.internal_date.isoformat(),

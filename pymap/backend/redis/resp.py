@@ -24,7 +24,7 @@ from redis.exceptions import (
     ResponseError,
 )
 
-__all__ = ['error_reply', 'pack']
+__all__ = ['SEPARATE_BYTES', 'error_reply', 'pack', 'pack_apart']
 
 #: Error replies by their first word; every other error reply is a plain
 #: :exc:`ResponseError`.
@@ -38,6 +38,10 @@ _ERRORS: dict[str, type[RedisError]] = {
     'WRONGPASS': AuthenticationError,
     'NOPERM': NoPermissionError,
 }
+
+#: A bytes argument at least this long is written as it is, beside its
+#: packed command rather than copied into it (see :func:`pack_apart`).
+SEPARATE_BYTES = 64 * 1024
 
 #: hiredis's type stub declares a tuple of one item; any length is packed.
 _pack_command = cast(Callable[[tuple[object, ...]], bytes],
@@ -56,6 +60,29 @@ def pack(args: Sequence[object]) -> bytes:
         return _pack_command(tuple(args))
     except TypeError as exc:
         raise DataError(f'cannot send to Redis: {exc}') from None
+
+
+def pack_apart(args: Sequence[object]) -> list[bytes]:
+    """:func:`pack` as pieces to be written one after another, each bytes
+    argument of :data:`SEPARATE_BYTES` or more one of them as it is: hiredis
+    copies a message into the packed command at about a gigabyte a second,
+    which held the event loop 27 ms for one of 25 MB."""
+    pieces = [b'*%d\r\n' % len(args)]
+    start = 0
+    for index, arg in enumerate(args):
+        if isinstance(arg, bytes) and len(arg) >= SEPARATE_BYTES:
+            if start < index:
+                pieces.append(_bulk_strings(args[start:index]))
+            pieces += (b'$%d\r\n' % len(arg), arg, b'\r\n')
+            start = index + 1
+    if start < len(args):
+        pieces.append(_bulk_strings(args[start:]))
+    return pieces
+
+
+def _bulk_strings(args: Sequence[object]) -> bytes:
+    """The bulk strings of :func:`pack`, without the array's header."""
+    return pack(args).partition(b'\r\n')[2]
 
 
 def error_reply(message: str) -> RedisError:

@@ -21,7 +21,7 @@ from typing import Any, cast
 import hiredis
 from redis.exceptions import ConnectionError, RedisError, TimeoutError
 
-from .resp import error_reply, pack
+from .resp import SEPARATE_BYTES, error_reply, pack, pack_apart
 
 __all__ = ['PushHandler', 'Wire']
 
@@ -81,7 +81,10 @@ class Wire(asyncio.Protocol):
         Raises:
             RedisError: The first error reply, once every reply is in.
         """
-        futures = self._send([pack(command) for command in commands])
+        pieces: list[bytes] = []
+        for command in commands:
+            _pack_into(pieces, command)
+        futures = self._send(pieces, len(commands))
         replies: list[Any] = []
         error: RedisError | None = None
         try:
@@ -102,17 +105,19 @@ class Wire(asyncio.Protocol):
 
     def send(self, command: bytes) -> asyncio.Future[Any]:
         """Sends or queues a packed command; the future gets its reply."""
-        return self._send([command])[0]
+        return self._send([command], 1)[0]
 
-    def _send(self, commands: list[bytes]) -> list[asyncio.Future[Any]]:
+    def _send(self, pieces: list[bytes], count: int
+              ) -> list[asyncio.Future[Any]]:
+        """Sends or queues the *pieces* of *count* packed commands."""
         if self.failure is not None:
             raise type(self.failure)(*self.failure.args)
-        futures = [self._loop.create_future() for _ in commands]
+        futures = [self._loop.create_future() for _ in range(count)]
         self._waiting.extend(futures)
         if self._flush_due or self._transport is None:
-            self._outbox += commands
+            self._outbox += pieces
         else:
-            self._transport.writelines(commands)
+            self._transport.writelines(pieces)
         if not self._flush_due:
             self._flush_due = True
             self._loop.call_soon(self._flush)
@@ -181,3 +186,13 @@ class Wire(asyncio.Protocol):
             future = self._waiting.popleft()
             if not future.done():
                 future.set_exception(type(error)(*error.args))
+
+
+def _pack_into(pieces: list[bytes], args: Sequence[object]) -> None:
+    """Adds the packed command *args* to *pieces*, with a long bytes
+    argument apart (see :func:`~.resp.pack_apart`)."""
+    for arg in args:
+        if isinstance(arg, bytes) and len(arg) >= SEPARATE_BYTES:
+            pieces += pack_apart(args)
+            return
+    pieces.append(pack(args))

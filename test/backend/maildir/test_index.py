@@ -13,7 +13,6 @@ from pymap.backend.maildir import folder as folder_module
 from pymap.backend.maildir import index as index_module
 from pymap.backend.maildir.dirs import make_maildir
 from pymap.backend.maildir.folder import MaildirFolder
-from pymap.backend.maildir.index import crlf_size
 from pymap.backend.maildir.keywords import KeywordLimit, add_keywords
 from pymap.exceptions import MailboxNotFound
 
@@ -43,12 +42,6 @@ def _deliver(folder: MaildirFolder, name: str, data: bytes) -> None:
 
 def _uidlist(folder: MaildirFolder) -> list[str]:
     return (folder.path / 'dovecot-uidlist').read_text().splitlines()
-
-
-def test_crlf_size() -> None:
-    assert crlf_size(b'a\nb\r\nc\n') == 9
-    assert crlf_size(b'a\r\n') == 3
-    assert crlf_size(b'') == 0
 
 
 def test_append_writes_file_uidlist_and_date(folder: MaildirFolder) -> None:

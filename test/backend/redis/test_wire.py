@@ -35,7 +35,12 @@ from redis.exceptions import (
 from pymap.backend.redis.connection import ConnectionSettings, connect
 from pymap.backend.redis.dialer import Dialer, SharedConnection
 from pymap.backend.redis.errors import translated
-from pymap.backend.redis.resp import error_reply, pack
+from pymap.backend.redis.resp import (
+    SEPARATE_BYTES,
+    error_reply,
+    pack,
+    pack_apart,
+)
 from pymap.backend.redis.wire import Wire
 from pymap.exceptions import TemporaryFailure
 
@@ -86,16 +91,35 @@ def test_out_of_memory_is_temporary() -> None:
             raise error
 
 
+@pytest.mark.parametrize('args', [
+    ('SET', 'k', b'x' * SEPARATE_BYTES, 'EX', 60),
+    (b'y' * SEPARATE_BYTES,),
+    ('MSET', 'a', b'x' * SEPARATE_BYTES, 'b', b'z' * SEPARATE_BYTES),
+    ('SET', 'k', b'x' * (SEPARATE_BYTES - 1)),
+])
+def test_long_arguments_packed_apart_are_the_same_bytes(
+        args: tuple[object, ...]) -> None:
+    pieces = pack_apart(args)
+    assert b''.join(pieces) == pack(args)
+    long = [arg for arg in args if isinstance(arg, bytes)
+            and len(arg) >= SEPARATE_BYTES]
+    assert [piece for piece in pieces if any(
+        piece is arg for arg in long)] == long
+
+
+Written = bytes | bytearray | memoryview
+
+
 class _RecordingTransport(asyncio.Transport):
-    """Keeps each ``writelines`` call's commands, and answers none."""
+    """Keeps each ``writelines`` call's pieces as given, and answers
+    none."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.writes: list[list[bytes]] = []
+        self.writes: list[list[Written]] = []
 
-    def writelines(self, list_of_data: Iterable[bytes | bytearray
-                                                 | memoryview]) -> None:
-        self.writes.append([bytes(data) for data in list_of_data])
+    def writelines(self, list_of_data: Iterable[Written]) -> None:
+        self.writes.append(list(list_of_data))
 
     def abort(self) -> None:
         pass
@@ -126,6 +150,38 @@ async def test_first_write_of_a_turn_leaves_at_once() -> None:
             await future
     with pytest.raises(ConnectionError):
         await together
+
+
+async def test_a_long_argument_is_written_as_it_is() -> None:
+    """A message's octets go to the transport as the caller's bytes, not
+    copied into the packed command."""
+    wire = Wire(10.0)
+    transport = _RecordingTransport()
+    wire.connection_made(transport)
+    content = b'x' * SEPARATE_BYTES
+    commands = [('GET', 'a'), ('SET', 'k', content, 'EX', 60)]
+    pending = asyncio.ensure_future(wire.call_all(commands))
+    await asyncio.sleep(0)
+    written, = transport.writes
+    assert any(piece is content for piece in written)
+    assert b''.join(written) == b''.join(map(pack, commands))
+    wire.close()
+    with pytest.raises(ConnectionError):
+        await pending
+
+
+async def test_long_arguments_reach_redis_whole(
+        redis_server: RedisServer) -> None:
+    connection = shared(redis_server.url)
+    key = uuid.uuid4().hex
+    content = bytes(range(256)) * (SEPARATE_BYTES // 128)
+    try:
+        assert await connection.call_all([
+            ('SET', key, content), ('APPEND', key, content),
+            ('STRLEN', key)]) == [b'OK', 2 * len(content), 2 * len(content)]
+        assert await connection.call('GET', key) == content * 2
+    finally:
+        connection.close()
 
 
 async def test_replies_match_their_commands(
