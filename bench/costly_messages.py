@@ -12,7 +12,10 @@ APPENDs the message and then FETCHes from it a few times:
 - ``to``: a ``To`` field of 2 MB of ``userN <uN@example.com>``,
   ``FETCH 1 (ENVELOPE)``;
 - ``base64``: 13 MB of base64 cut by ``=`` into runs of 3 characters,
-  ``FETCH 1 (BINARY.PEEK[1])``.
+  ``FETCH 1 (BINARY.PEEK[1])``;
+- ``attachment``: not costly but large, a short text and a 40 MB base64
+  attachment, ``FETCH 1 (BODY.PEEK[2])``: what the APPEND of an ordinary
+  large message costs the other sessions.
 
 ``--scale`` multiplies those sizes. The table gives, in ms, the APPEND and
 the worst NOOP from its start until the server's CPU time stops growing
@@ -21,7 +24,7 @@ then the first FETCH, the median of the later ones, and the p99 and worst
 of the NOOPs that overlapped the FETCHes.
 
     python bench/costly_messages.py [--scale 1] [--fetches 3]
-        [--messages parts to base64] [--pause 5] [--servers ...]
+        [--messages parts to base64 attachment] [--pause 5] [--servers ...]
         [--redis-url URL] [--old-pymap /path/to/venv/bin/pymap]
 """
 
@@ -120,10 +123,27 @@ def base64_message(scale: float) -> Message:
     return Message(data, b'FETCH 1 (BINARY.PEEK[1])')
 
 
+def attachment_message(scale: float) -> Message:
+    """A short text and an attachment of 40 MB (scaled) of base64 in lines
+    of 76; the FETCH asks for the attachment as stored."""
+    size = max(76, round(40_000_000 * scale))
+    encoded = random.Random(0).randbytes(size * 3 // 4).translate(_BASE64)
+    body = b'\r\n'.join(encoded[start:start + 76]
+                        for start in range(0, len(encoded), 76))
+    data = (b'Subject: attachment\r\nMIME-Version: 1.0\r\n'
+            b'Content-Type: multipart/mixed; boundary=BND\r\n\r\n'
+            b'--BND\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n'
+            b'--BND\r\nContent-Type: application/octet-stream\r\n'
+            b'Content-Transfer-Encoding: base64\r\n\r\n' + body
+            + b'\r\n--BND--\r\n')
+    return Message(data, b'FETCH 1 (BODY.PEEK[2])')
+
+
 MESSAGES: dict[str, Callable[[float], Message]] = {
     'parts': parts_message,
     'to': to_message,
     'base64': base64_message,
+    'attachment': attachment_message,
 }
 
 
