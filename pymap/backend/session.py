@@ -4,6 +4,7 @@ contract (RFC 3501 §6.3, §6.4 and the extensions pymap offers)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
@@ -183,16 +184,33 @@ class BaseSession(MailboxCommands):
 
     async def close(self, cmd: CloseCommand, out: Untagged) -> Done:
         """CLOSE (§6.4.2): silently expunges ``\\Deleted`` messages unless
-        read-only, then deselects."""
+        read-only, then deselects. A mailbox deleted meanwhile has nothing
+        left to expunge: CLOSE may not answer ``NO``."""
         mailbox, view = self._require_selected()
         self._mailbox = self._view = None
         if not view.readonly:
-            snapshot = await mailbox.snapshot()
-            deleted = [uid for uid in snapshot.uids
-                       if _DELETED in snapshot.flags[uid]]
-            if deleted:
-                await mailbox.expunge(deleted)
+            with contextlib.suppress(MailboxNotFound):
+                snapshot = await mailbox.snapshot()
+                deleted = [uid for uid in snapshot.uids
+                           if _DELETED in snapshot.flags[uid]]
+                if deleted:
+                    await mailbox.expunge(deleted)
         return Done('CLOSE completed.')
+
+    async def selected_deleted(self) -> bool:
+        """Whether the selected mailbox no longer exists, asked when a
+        command fails with :exc:`MailboxNotFound`, which may come from
+        another mailbox (a COPY target). Leaves the selected state if
+        so."""
+        mailbox = self._mailbox
+        if mailbox is None:
+            return False
+        try:
+            await mailbox.snapshot()
+        except MailboxNotFound:
+            self._mailbox = self._view = None
+            return True
+        return False
 
     async def unselect(self, cmd: UnselectCommand, out: Untagged) -> Done:
         """UNSELECT (RFC 3691): deselects without expunging."""

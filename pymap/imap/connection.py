@@ -20,6 +20,7 @@ from pymap.exceptions import (
     CloseConnection,
     IMAPError,
     LoginsThrottled,
+    MailboxNotFound,
     PrivacyRequired,
 )
 from pymap.interfaces.backend import Backend
@@ -194,11 +195,18 @@ class Connection:
         try:
             done = await self._dispatch(command)
         except IMAPError as exc:
+            if isinstance(exc, MailboxNotFound) \
+                    and await self._selected_deleted():
+                raise CloseConnection(_SELECTED_DELETED) from exc
             await self._respond(Response(command.tag, exc.status, exc.text,
                                          exc.code))
             return
         if done is not None:
             await self._send_ok(command, done)
+
+    async def _selected_deleted(self) -> bool:
+        session = self.session
+        return session is not None and await session.selected_deleted()
 
     async def _send_ok(self, command: Command, done: Done) -> None:
         """Sends the tagged ``OK`` ending *command*, after the untagged
@@ -308,16 +316,29 @@ class Connection:
         """Sends each set of untagged updates during IDLE (RFC 2177) in
         one write, in a batch with those of the other sessions the change
         woke. The wait has no time limit: the autologout is the timeout
-        of the read that waits for ``DONE``."""
+        of the read that waits for ``DONE``. Once the selected mailbox is
+        deleted, the ``BYE`` goes out at once and closing the connection
+        ends that read."""
         with self.stream.sending_at_once():
             while True:
-                lines = await session.idle(math.inf)
+                try:
+                    lines = await session.idle(math.inf)
+                except MailboxNotFound as exc:
+                    if not await session.selected_deleted():
+                        raise exc
+                    self.stream.shutdown(_SELECTED_DELETED_BYE)
+                    return
                 if lines:
                     await self.stream.push(b''.join(lines), self._updates)
 
 
 _SHUTDOWN_BYE = bytes(Response(b'*', b'BYE', 'Server shutting down.',
                                b'UNAVAILABLE'))
+#: A session whose selected mailbox was deleted cannot go on in the
+#: selected state: it ends with ``BYE`` (RFC 2180 §3.2, as Dovecot does),
+#: where a ``NO`` to every command would leave the client stuck there.
+_SELECTED_DELETED = 'Selected mailbox was deleted.'
+_SELECTED_DELETED_BYE = bytes(Response(b'*', b'BYE', _SELECTED_DELETED))
 
 
 _CONNECTION_HANDLERS: dict[type[Command], Callable[

@@ -69,6 +69,12 @@ class Session(Protocol):
         """NOOP / CHECK: report pending updates."""
         ...
 
+    async def selected_deleted(self) -> bool:
+        """Whether the selected mailbox was deleted, by another session or
+        process, since it was selected; the session is then no longer in
+        the selected state."""
+        ...
+
     async def select(self, cmd: SelectCommand, out: Untagged) -> Done:
         """SELECT / EXAMINE."""
         ...

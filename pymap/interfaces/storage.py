@@ -239,9 +239,12 @@ class Mailbox(Protocol):
         ...
 
     async def wait_for_change(self, modseq: int, timeout: float) -> None:
-        """Returns when the mailbox's modseq passes *modseq*, or after
-        *timeout* seconds (never, for ``math.inf``: IDLE waits so, and
-        thousands of sessions may). Pushed by the store, not polled."""
+        """Returns when the mailbox's modseq passes *modseq*, or when the
+        mailbox is deleted (every method then raises
+        :exc:`~pymap.exceptions.MailboxNotFound`, and a session in IDLE
+        ends with ``BYE``), or after *timeout* seconds (never, for
+        ``math.inf``: IDLE waits so, and thousands of sessions may).
+        Pushed by the store, not polled."""
         ...
 
 

@@ -1,8 +1,10 @@
 """In-memory mailboxes of the dict backend.
 
 All state lives in the process; every method runs without awaiting, so each
-is atomic with respect to every other session of the process. Changes are
-pushed to waiting sessions through a
+is atomic with respect to every other session of the process. Once deleted
+(:meth:`DictMailbox.delete`), a mailbox's methods raise
+:exc:`~pymap.exceptions.MailboxNotFound`, as the storage contract asks.
+Changes are pushed to waiting sessions through a
 :class:`~pymap.backend.idle.ChangeSignal`, and logged in
 the :class:`~pymap.backend.flagtable.FlagTable` that snapshots share.
 """
@@ -15,7 +17,7 @@ import time
 from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import datetime
 
-from pymap.exceptions import NotSupported
+from pymap.exceptions import MailboxNotFound, NotSupported
 from pymap.interfaces.storage import (
     AssignedUids,
     FlagSet,
@@ -115,6 +117,7 @@ class DictMailbox:
         self._flags = FlagTable()
         self._snapshot: MailboxSnapshot | None = None
         self._changed = ChangeSignal()
+        self._deleted = False
 
     @property
     def name(self) -> str:
@@ -124,6 +127,19 @@ class DictMailbox:
         """Changes the name after a RENAME."""
         self._name = name
 
+    def delete(self) -> None:
+        """Marks the mailbox deleted: its messages go, its methods raise
+        :exc:`~pymap.exceptions.MailboxNotFound` from now on, and the
+        sessions waiting for a change wake to find that out."""
+        self._deleted = True
+        self._messages.clear()
+        self._snapshot = None
+        self._changed.set()
+
+    def _check(self) -> None:
+        if self._deleted:
+            raise MailboxNotFound()
+
     def _touch(self) -> None:
         self._modseq += 1
         self._flags.commit(self._modseq)
@@ -132,6 +148,7 @@ class DictMailbox:
         self._changed = ChangeSignal()
 
     async def snapshot(self) -> MailboxSnapshot:
+        self._check()
         if self._snapshot is None:
             uids, flags = self._flags.shared()
             self._snapshot = MailboxSnapshot(
@@ -151,8 +168,10 @@ class DictMailbox:
         return message
 
     async def append(self, messages: Sequence[NewMessage]) -> list[int]:
+        self._check()
         datas = [await off_loop_if_large(to_crlf, msg.data)
                  for msg in messages]
+        self._check()  # deleted while a large message was converted
         added = [self._add(data, None, msg.flags, msg.internal_date)
                  for data, msg in zip(datas, messages, strict=True)]
         self._touch()
@@ -165,6 +184,8 @@ class DictMailbox:
                       move: bool) -> list[tuple[int, int]]:
         if not isinstance(target, DictMailbox):
             raise NotSupported('Cannot copy between backends.')
+        self._check()
+        target._check()
         pairs = []
         for uid in uids:
             message = self._messages.get(uid)
@@ -185,6 +206,7 @@ class DictMailbox:
 
     async def load(self, uids: Sequence[int], content: bool
                    ) -> AsyncIterator[MessageMeta | StoredMessage]:
+        self._check()
         for uid in uids:
             message = self._messages.get(uid)
             if message is None:
@@ -198,6 +220,7 @@ class DictMailbox:
             tuple[MessageMeta, MessageSummary]]:
         """The :class:`~pymap.interfaces.storage.SummaryLoader`
         capability: each message keeps its summary."""
+        self._check()
         for uid in uids:
             message = self._messages.get(uid)
             if message is None:
@@ -210,6 +233,7 @@ class DictMailbox:
 
     async def update_flags(self, uids: Sequence[int], flags: FlagSet,
                            mode: StoreMode) -> dict[int, FlagSet]:
+        self._check()
         changed = {}
         modified = False
         for uid in uids:
@@ -225,6 +249,7 @@ class DictMailbox:
         return changed
 
     async def expunge(self, uids: Sequence[int]) -> list[int]:
+        self._check()
         removed = [uid for uid in uids
                    if self._messages.pop(uid, None) is not None]
         for uid in removed:
@@ -234,6 +259,7 @@ class DictMailbox:
         return removed
 
     async def claim_recent(self, up_to_uid: int) -> int:
+        self._check()
         previous = self._recent_uid
         if up_to_uid > previous:
             self._recent_uid = up_to_uid
@@ -241,6 +267,6 @@ class DictMailbox:
         return previous
 
     async def wait_for_change(self, modseq: int, timeout: float) -> None:
-        if self._modseq != modseq:
+        if self._modseq != modseq or self._deleted:
             return
         await wait_for_signal(self._changed, timeout)

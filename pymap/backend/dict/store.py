@@ -41,9 +41,12 @@ class DictMailboxSet:
             raise MailboxNotFound()
         prefix = name + DELIMITER
         if any(other.startswith(prefix) for other in self._mailboxes):
+            mailbox = self._mailboxes[name]
             self._mailboxes[name] = None
         else:
-            del self._mailboxes[name]
+            mailbox = self._mailboxes.pop(name)
+        if mailbox is not None:
+            mailbox.delete()  # the sessions that hold it find it gone
 
     async def rename_mailbox(self, source: str, destination: str) -> None:
         if source not in self._mailboxes:

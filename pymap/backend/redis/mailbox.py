@@ -376,7 +376,9 @@ class RedisMailbox:
         except UNAVAILABLE:
             return False
         if current is None:
-            return False
+            # Deleted (delete.lua drops the meta): the snapshot the waiter
+            # takes next raises MailboxNotFound, so it must wake for it.
+            return True
         # Ahead of its announcement, perhaps: the next snapshot reads.
         self._context.snapshots.learned(self.namespace, int(current))
         return int(current) != modseq

@@ -92,8 +92,9 @@ class RedisMailboxSet:
             [keys.base, name, self._context.notifier.route])
         self._context.names.changed(keys.base)
         if mailbox_id:  # the sessions of this process know at once
-            self._context.snapshots.gone(
-                keys.mailbox(as_text(mailbox_id)).base)
+            namespace = keys.mailbox(as_text(mailbox_id)).base
+            self._context.snapshots.gone(namespace)
+            self._context.notifier.wake(namespace)
         await purge_user(self._context, keys)
         if mailbox_id is None:
             raise MailboxNotFound()

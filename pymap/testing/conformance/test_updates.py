@@ -365,3 +365,110 @@ def test_idle_ended_by_other_text_is_bad(open_raw: Opener) -> None:
 
 def test_idle_requires_login(raw: RawClient) -> None:
     raw.expect(raw.command(b'i IDLE'), [rb'i BAD .*\r\n'])
+
+
+# -- the selected mailbox deleted by another session (RFC 2180 §3.2) -------
+
+#: What a session whose selected mailbox was deleted hears, just before
+#: the server closes the connection.
+DELETED_BYE = b'* BYE Selected mailbox was deleted.\r\n'
+
+
+def doomed(open_raw: Opener, mailbox: bytes = b'Doomed',
+           command: bytes = b'SELECT') -> tuple[RawClient, RawClient]:
+    """Sessions A and B; B has *mailbox*, holding one message, selected."""
+    first, second = open_raw(), open_raw()
+    assert first.command(b'c CREATE %s' % mailbox)[-1].startswith(b'c OK')
+    lines = first.command(b'ap APPEND %s () {%d+}\r\n%s'
+                          % (mailbox, len(PLAIN), PLAIN))
+    assert lines[-1].startswith(b'ap OK'), lines
+    lines = second.command(b's %s %s' % (command, mailbox))
+    assert lines[-1].startswith(b's OK'), lines
+    return first, second
+
+
+def delete(client: RawClient, mailbox: bytes = b'Doomed') -> None:
+    lines = client.command(b'd DELETE %s' % mailbox)
+    assert lines == [b'd OK DELETE completed.\r\n'], lines
+
+
+def assert_bye(client: RawClient, lines: list[bytes]) -> None:
+    """The command got the BYE, no tagged response, and the connection
+    closed."""
+    assert lines == [DELETED_BYE, b''], lines
+    assert client.closed()
+
+
+@pytest.mark.parametrize('command', [
+    b'n NOOP', b'n CHECK', b'n FETCH 1 (FLAGS)', b'n UID FETCH 1:* (UID)',
+    b'n STORE 1 +FLAGS (\\Seen)', b'n UID STORE 1 +FLAGS (\\Seen)',
+    b'n SEARCH ALL', b'n UID SEARCH ALL', b'n EXPUNGE',
+    b'n COPY 1 INBOX', b'n MOVE 1 INBOX'])
+def test_command_on_deleted_selected_mailbox_gets_bye(
+        open_raw: Opener, command: bytes) -> None:
+    first, second = doomed(open_raw)
+    delete(first)
+    assert_bye(second, second.command(command))
+    # The session that deleted it goes on.
+    assert first.command(b'n NOOP') == [b'n OK NOOP completed.\r\n']
+
+
+def test_deleted_parent_with_children_gets_bye(open_raw: Opener) -> None:
+    first, second = doomed(open_raw)
+    assert first.command(b'c CREATE Doomed/child')[-1].startswith(b'c OK')
+    delete(first)  # Doomed stays, as a \Noselect parent of its child
+    assert_bye(second, second.command(b'n NOOP'))
+
+
+@pytest.mark.parametrize('command', [b'CLOSE', b'UNSELECT'])
+@pytest.mark.parametrize('select', [b'SELECT', b'EXAMINE'])
+def test_leaving_a_deleted_selected_mailbox_is_ok(
+        open_raw: Opener, command: bytes, select: bytes) -> None:
+    first, second = doomed(open_raw, command=select)
+    delete(first)
+    lines = second.command(b'c ' + command)
+    assert lines == [b'c OK %s completed.\r\n' % command], lines
+    assert second.command(b'n NOOP') == [b'n OK NOOP completed.\r\n']
+    lines = second.command(b's SELECT INBOX')
+    assert lines[-1].startswith(b's OK [READ-WRITE]'), lines
+    assert second.command(b'l LOGOUT') == [
+        b'* BYE Logging out.\r\n', b'l OK LOGOUT completed.\r\n']
+
+
+def test_selecting_another_mailbox_after_deletion(open_raw: Opener) -> None:
+    first, second = doomed(open_raw)
+    delete(first)
+    lines = second.command(b's SELECT INBOX')
+    assert lines[-1].startswith(b's OK [READ-WRITE]'), lines
+    assert second.command(b'n NOOP') == [b'n OK NOOP completed.\r\n']
+
+
+def test_renamed_selected_mailbox_never_answers_no(open_raw: Opener) -> None:
+    """A mailbox renamed while selected either stays usable (the backend
+    keeps the mailbox) or ends the session like a deletion; it never
+    answers NO to every command."""
+    first, second = doomed(open_raw)
+    lines = first.command(b'r RENAME Doomed Saved')
+    assert lines == [b'r OK RENAME completed.\r\n'], lines
+    lines = second.command(b'n NOOP')
+    assert lines in ([b'n OK NOOP completed.\r\n'], [DELETED_BYE, b'']), \
+        lines
+
+
+@pytest.mark.parametrize('command', [b'COPY', b'MOVE', b'UID COPY'])
+def test_copy_to_a_missing_mailbox_still_says_trycreate(
+        open_raw: Opener, command: bytes) -> None:
+    _, second = doomed(open_raw)
+    lines = second.command(b'c %s 1 Nowhere' % command)
+    assert len(lines) == 1 and lines[0].startswith(b'c NO [TRYCREATE] '), \
+        lines
+    assert second.command(b'n NOOP') == [b'n OK NOOP completed.\r\n']
+
+
+def test_idle_on_deleted_mailbox_gets_bye(open_raw: Opener) -> None:
+    first, second = doomed(open_raw)
+    start_idle(second)
+    delete(first)
+    # Told without sending anything (start_idle set a read timeout).
+    assert second.readline() == DELETED_BYE
+    assert second.readline() == b''

@@ -147,6 +147,15 @@ def test_selected_mailbox_deleted_by_another_session(
     _ok(client, b's SELECT Doomed')
     (tmp_path / 'testuser' / '.Doomed' / 'cur').rename(
         tmp_path / 'testuser' / 'gone')
-    assert b'[NONEXISTENT]' in client.command(b'n NOOP')[-1]
+    assert client.command(b'n NOOP') == [
+        b'* BYE Selected mailbox was deleted.\r\n', b'']
+
+
+def test_unselect_of_a_vanished_mailbox_is_ok(
+        client: RawClient, tmp_path: Path) -> None:
+    _ok(client, b'c CREATE Doomed')
+    _ok(client, b's SELECT Doomed')
+    (tmp_path / 'testuser' / '.Doomed' / 'cur').rename(
+        tmp_path / 'testuser' / 'gone')
     _ok(client, b'u UNSELECT')
     assert client.command(b'n NOOP')[-1] == b'n OK NOOP completed.\r\n'
