@@ -109,11 +109,20 @@ class BaseSession(MailboxCommands):
         return view.update(snapshot, new_recent, allow_expunge)
 
     async def _finish(self, out: Untagged, done: Done,
-                      allow_expunge: bool = True) -> Done:
+                      allow_expunge: bool = True,
+                      lasting: bool = False) -> Done:
         """The end of a command: queues its untagged updates and returns
-        *done*."""
+        *done*. A *lasting* command changed another mailbox: when the
+        selected one was deleted meanwhile, it still gets its ``OK``, so
+        that a client does not repeat it, and the next command finds the
+        deletion (RFC 2180 §3.2)."""
         with command_end():
-            lines = await self._updates(allow_expunge)
+            try:
+                lines = await self._updates(allow_expunge)
+            except MailboxNotFound:
+                if not lasting:
+                    raise
+                return done
         await self._queue_all(out, lines)
         return done
 
@@ -331,9 +340,10 @@ class BaseSession(MailboxCommands):
         if move:
             if code:
                 await out.queue(b'* OK [%s] Moved.\r\n' % code)
-            return await self._finish(out, Done(f'{verb} completed.'))
+            return await self._finish(out, Done(f'{verb} completed.'),
+                                      lasting=True)
         return await self._finish(out, Done(f'{verb} completed.', code),
-                                  allow_expunge=cmd.uid)
+                                  allow_expunge=cmd.uid, lasting=True)
 
     async def _target(self, name: str) -> Mailbox:
         try:
@@ -361,7 +371,8 @@ class BaseSession(MailboxCommands):
             for msg in cmd.messages])
         validity = await assigned_validity(target, uids)
         code = b'APPENDUID %d %s' % (validity, render_uid_set(uids))
-        return await self._finish(out, Done('APPEND completed.', code))
+        return await self._finish(out, Done('APPEND completed.', code),
+                                  lasting=True)
 
 
 def _describer(view: SelectedView, query: SearchQuery) -> Callable[

@@ -465,6 +465,22 @@ def test_copy_to_a_missing_mailbox_still_says_trycreate(
     assert second.command(b'n NOOP') == [b'n OK NOOP completed.\r\n']
 
 
+def test_append_elsewhere_after_deletion_gets_its_ok(
+        open_raw: Opener) -> None:
+    """An APPEND to another mailbox stores the message: it is answered
+    OK, so that the client does not send it again, and the next command
+    hears of the deletion."""
+    first, second = doomed(open_raw)
+    delete(first)
+    lines = second.command(b'a APPEND INBOX () {%d+}\r\n%s'
+                           % (len(PLAIN), PLAIN))
+    assert len(lines) == 1 and lines[0].startswith(b'a OK [APPENDUID '), \
+        lines
+    assert_bye(second, second.command(b'n NOOP'))
+    lines = first.command(b's STATUS INBOX (MESSAGES)')
+    assert lines[0] == b'* STATUS INBOX (MESSAGES 1)\r\n', lines
+
+
 def test_idle_on_deleted_mailbox_gets_bye(open_raw: Opener) -> None:
     first, second = doomed(open_raw)
     start_idle(second)
