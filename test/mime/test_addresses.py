@@ -1,9 +1,16 @@
 """Address lists as envelope structures (RFC 3501 section 7.4.2)."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pymap.mime import MessageContent
-from pymap.mime.addresses import parse_address_list
+from pymap.mime.addresses import (
+    ADDRESS_LEXER,
+    _AddressParser,
+    _simple_list,
+    parse_address_list,
+)
 from pymap.mime.sexp import SExp
 
 GROUP_END: SExp = [None, None, None, None]
@@ -59,6 +66,56 @@ CASES: list[tuple[bytes, list[SExp]]] = [
 @pytest.mark.parametrize(("value", "expected"), CASES)
 def test_parse_address_list(value: bytes, expected: list[SExp]) -> None:
     assert parse_address_list(value) == expected
+
+
+def _full(value: bytes) -> tuple[object, ...]:
+    """What the parser without the shortcut for simple lists makes."""
+    return tuple(_AddressParser(ADDRESS_LEXER.tokenize(value)).address_list())
+
+
+#: Pieces of address lists: the simple forms' parts, white space, and the
+#: octets that make a list not simple.
+_PIECES = st.sampled_from([
+    b"a", b"Bob", b"x.y", b"b-c", b"1", b".", b"@", b"<", b">", b",",
+    b" ", b"\r\n ", b"\t", b'"', b"(", b")", b"[", b"]", b":", b";", b"\\",
+    b"\xe9", b"\x0b", b"=?utf-8?q?x?=", b"example.com", b"''",
+])
+_SIMPLE = st.builds(
+    lambda name, local, domain: b"%s@%s" % (local, domain) if name is None
+    else b"%s<%s@%s>" % (name, local, domain),
+    st.sampled_from([None, b"", b" ", b"Bob ", b"Bob  Q. Smith", b" Al\r\n ",
+                     b"A.B"]),
+    st.sampled_from([b"a", b"a.b", b"a..b", b".a", b"x+tag"]),
+    st.sampled_from([b"b", b"b.c", b"example.com"]),
+)
+_LISTS = st.one_of(
+    st.lists(_PIECES, max_size=30).map(b"".join),
+    st.lists(st.one_of(_SIMPLE, _PIECES), max_size=8).map(b", ".join),
+)
+
+
+@given(_LISTS)
+def test_simple_lists_parse_as_the_full_parser_does(value: bytes) -> None:
+    simple = _simple_list(value)
+    assert simple is None or simple == _full(value), value
+
+
+@pytest.mark.parametrize("value", [
+    b"a@b", b"Bob <a.b@c.d>, x+y@example.com", b" A  B\r\n C <a@b> ,, c@d,",
+    b"Q. Public <a..b@c>", b"Andr\xe9 <a@b>",
+    b", ".join(b"user%d <u%d@example.com>" % (n, n) for n in range(5000)),
+])
+def test_common_lists_take_the_shortcut(value: bytes) -> None:
+    simple = _simple_list(value)
+    assert simple is not None and simple == _full(value)
+
+
+@pytest.mark.parametrize("value", [
+    b'"Doe, John" <j@x>', b"a@b (Name)", b"<@r:u@h>", b"G: a@b;",
+    b"a@[192.0.2.1]", b"a@b.", b"a b@c", b"root", b"a@b c@d",
+])
+def test_other_lists_take_the_full_parser(value: bytes) -> None:
+    assert _simple_list(value) is None
 
 
 def _envelope(header: bytes) -> list[SExp]:
