@@ -159,12 +159,16 @@ class HeaderFields:
 
     def _found(self, key: bytes) -> Iterator[re.Match[bytes]]:
         """Where fields called *key* start: at the start of the section or
-        after a CRLF (a bare LF ends no line here, as in :func:`_split`)."""
-        section = self._section
-        for found in _starts_of(key).finditer(section):
-            start = found.start()
+        after a CRLF (a bare LF ends no line here, as in :func:`_split`).
+        Only the lines that begin with the name's first word are tried:
+        finding those in the lower-cased section is several times faster
+        than the case-blind pattern's scan of every octet."""
+        section, pattern = self._section, _starts_of(key)
+        for start in _line_starts(section.lower(), _first_word(key)):
             if start == 0 or section.startswith(CRLF, start - 2):
-                yield found
+                found = pattern.match(section, start)
+                if found is not None:
+                    yield found
 
     def _field_from(self, found: re.Match[bytes]) -> HeaderField:
         """The field whose name and colon *found* matched: up to the CRLF
@@ -209,6 +213,23 @@ def _starts_of(key: bytes) -> re.Pattern[bytes]:
         rb"^" + name + rb"(?:[ \t]|\r\n[ \t])*:",
         re.IGNORECASE | re.MULTILINE,
     )
+
+
+def _first_word(key: bytes) -> bytes:
+    """The start of the lower-case name *key* that no folding can split:
+    up to its first white space."""
+    return re.split(rb"[ \t]", key, maxsplit=1)[0]
+
+
+def _line_starts(lowered: bytes, word: bytes) -> Iterator[int]:
+    """The offsets of the lines of *lowered* that begin with *word*."""
+    if lowered.startswith(word):
+        yield 0
+    needle = b"\n" + word
+    at = lowered.find(needle)
+    while at >= 0:
+        yield at + 1
+        at = lowered.find(needle, at + 1)
 
 
 def _section(header: bytes) -> bytes:

@@ -2,7 +2,7 @@
 section, split only when all of its fields are asked for, answers every
 lookup by name as the split section does."""
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from pymap.mime.fields import DEFER_BYTES, HeaderFields
@@ -17,6 +17,7 @@ PIECES = st.sampled_from(
         b"To",
         b"X-A b",
         b"X-A",
+        b"X-A\r\n b",
         b":",
         b": value",
         b" ",
@@ -71,6 +72,8 @@ def _seen(fields: HeaderFields, name: bytes) -> tuple[object, ...]:
 
 
 @given(st.lists(PIECES, max_size=40).map(b"".join))
+@example(b"Subject: s\r\nX-A\r\n b: folded name\r\n")
+@example(b"X-A\r\n\tb: v\r\nx-a b: w\r\n")
 def test_lookups_without_splitting_match_the_split_section(
     section: bytes,
 ) -> None:
