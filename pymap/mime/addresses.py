@@ -51,9 +51,10 @@ def _parse(value: bytes) -> tuple[_Address, ...]:
 
 #: RFC 5322 section 3.2.3 ``atext``, a dot-atom of it, and a local part
 #: of atext and dots in any order (RFC 5322 section 4.4, obs-local-part).
-_ATEXT = rb"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
+_ATEXT_OCTETS = rb"A-Za-z0-9!#$%&'*+/=?^_`{|}~-"
+_ATEXT = rb"[" + _ATEXT_OCTETS + rb"]"
 _DOT_ATOM = _ATEXT + rb"+(?:\." + _ATEXT + rb"+)*"
-_LOCAL = rb"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+"
+_LOCAL = rb"[." + _ATEXT_OCTETS + rb"]+"
 _FWS = rb"[ \t\r\n]*"
 #: One address of the forms nearly every list holds: ``local@domain`` or
 #: ``Display Name <local@domain>`` (RFC 5322 section 3.4), where the name
