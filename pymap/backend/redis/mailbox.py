@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Any
 
 from pymap.exceptions import MailboxNotFound, NotSupported
-from pymap.executor import run_blocking
 from pymap.interfaces.storage import (
     AssignedUids,
     FlagSet,
@@ -28,7 +27,7 @@ from pymap.mime import MessageContent, MessageSummary
 from pymap.mime.lines import crlf_length
 
 from ..idle import wait_quietly
-from ..large import LARGE_BYTES, off_loop_if_large, summary_of
+from ..large import off_loop_if_large, summary_of
 from ..summaries import cached_summaries
 from .connection import as_bytes
 from .context import StoreContext
@@ -52,9 +51,9 @@ def _prepare(data: bytes) -> tuple[str, int]:
 
 
 async def _parse(meta: MessageMeta, data: bytes) -> MessageContent:
-    if len(data) != meta.size and len(data) >= LARGE_BYTES:
-        return await run_blocking(MessageContent.parse, data)
-    return MessageContent.parse_sized(data, meta.size)
+    if len(data) == meta.size:  # every line ends with CRLF already
+        return MessageContent.parse_canonical(data)
+    return await off_loop_if_large(MessageContent.parse, data)
 
 
 async def _summary_of(meta: MessageMeta, data: bytes) -> MessageSummary:
