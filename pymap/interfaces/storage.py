@@ -7,7 +7,13 @@ implements :class:`MailboxSet` (one per user) and :class:`Mailbox`.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Iterable,
+    Mapping,
+    Sequence,
+)
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -197,8 +203,14 @@ class Mailbox(Protocol):
         """The mailbox's full name."""
         ...
 
-    async def snapshot(self) -> MailboxSnapshot:
-        """The current state."""
+    def snapshot(self) -> Awaitable[MailboxSnapshot]:
+        """The current state. An ``async def`` does; a backend that has
+        the state at hand may return an awaitable that is done already
+        (:func:`pymap.backend.ready.ready`), which costs a session less
+        than a coroutine's frame: every session in IDLE takes one per
+        change. Like the other methods, it raises
+        :exc:`~pymap.exceptions.MailboxNotFound` once the mailbox is
+        deleted, when called or when awaited."""
         ...
 
     async def append(self, messages: Sequence[NewMessage]) -> list[int]:
@@ -238,13 +250,17 @@ class Mailbox(Protocol):
         no other session does (RFC 3501 §2.3.2)."""
         ...
 
-    async def wait_for_change(self, modseq: int, timeout: float) -> None:
-        """Returns when the mailbox's modseq passes *modseq*, or when the
-        mailbox is deleted (every method then raises
-        :exc:`~pymap.exceptions.MailboxNotFound`, and a session in IDLE
-        ends with ``BYE``), or after *timeout* seconds (never, for
+    def wait_for_change(self, modseq: int, timeout: float
+                        ) -> Awaitable[object]:
+        """Done when the mailbox's modseq passes *modseq* (its result
+        means nothing), or when the mailbox is deleted (every method then
+        raises :exc:`~pymap.exceptions.MailboxNotFound`, and a session in
+        IDLE ends with ``BYE``), or after *timeout* seconds (never, for
         ``math.inf``: IDLE waits so, and thousands of sessions may).
-        Pushed by the store, not polled."""
+        Pushed by the store, not polled. An ``async def`` does; so does
+        the future of a :class:`~pymap.backend.idle.ChangeSignal`, handed
+        back as it is, without a frame of the backend's around it to
+        resume when one change wakes every session."""
         ...
 
 

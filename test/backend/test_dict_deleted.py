@@ -65,7 +65,7 @@ async def test_deletion_wakes_the_waiters() -> None:
     await mailboxes.create_mailbox('Doomed')
     doomed = await mailboxes.get_mailbox('Doomed')
     modseq = (await doomed.snapshot()).modseq
-    waiter = asyncio.create_task(doomed.wait_for_change(modseq, math.inf))
+    waiter = asyncio.ensure_future(doomed.wait_for_change(modseq, math.inf))
     await asyncio.sleep(0)
     assert not waiter.done()
     await mailboxes.delete_mailbox('Doomed')

@@ -84,7 +84,7 @@ async def test_waits_that_ended_on_a_quiet_mailbox_do_not_pile_up() -> None:
 async def test_dict_idle_wakes_on_append() -> None:
     inbox = DictMailbox('INBOX')
     modseq = (await inbox.snapshot()).modseq
-    waiter = asyncio.create_task(inbox.wait_for_change(modseq, math.inf))
+    waiter = asyncio.ensure_future(inbox.wait_for_change(modseq, math.inf))
     await asyncio.sleep(0)
     assert not waiter.done()
     await inbox.append([NewMessage(b'Subject: hi\r\n\r\nhi\r\n',

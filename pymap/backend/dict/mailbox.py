@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Iterator, Sequence
 from datetime import datetime
 
 from pymap.exceptions import MailboxNotFound, NotSupported
@@ -34,6 +34,7 @@ from pymap.mime.lines import to_crlf
 from ..flagtable import FlagTable
 from ..idle import ChangeSignal, wait_for_signal
 from ..large import is_costly, off_loop_if_large, summary_of
+from ..ready import ready
 
 __all__ = ['DictMailbox']
 
@@ -147,14 +148,14 @@ class DictMailbox:
         self._changed.set()
         self._changed = ChangeSignal()
 
-    async def snapshot(self) -> MailboxSnapshot:
+    def snapshot(self) -> Awaitable[MailboxSnapshot]:
         self._check()
         if self._snapshot is None:
             uids, flags = self._flags.shared()
             self._snapshot = MailboxSnapshot(
                 self._uid_validity, self._next_uid, self._modseq, uids,
                 flags, self._recent_uid, self._flags.changes)
-        return self._snapshot
+        return ready(self._snapshot)
 
     def _add(self, data: bytes, summary: MessageSummary | None,
              flags: FlagSet, internal_date: datetime) -> _Message:
@@ -266,7 +267,8 @@ class DictMailbox:
             self._snapshot = None
         return previous
 
-    async def wait_for_change(self, modseq: int, timeout: float) -> None:
+    def wait_for_change(self, modseq: int, timeout: float
+                        ) -> Awaitable[object]:
         if self._modseq != modseq or self._deleted:
-            return
-        await wait_for_signal(self._changed, timeout)
+            return ready(None)
+        return wait_for_signal(self._changed, timeout)

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -54,6 +54,7 @@ from pymap.interfaces.storage import (
 from pymap.mime import MessageContent, MessageSummary
 
 from ..command_end import at_command_end
+from ..ready import ready
 from .cache import CacheKey, ContentCache
 from .disk import on_disk
 from .filenames import base_sizes
@@ -209,11 +210,22 @@ class MaildirMailbox:
         self._fresh_for = None if task is None else weakref.ref(task)
         return result
 
-    async def snapshot(self) -> MailboxSnapshot:
+    def snapshot(self) -> Awaitable[MailboxSnapshot]:
+        """From memory when it may be (see :meth:`_stale`) and no one
+        holds the lock; else after reading the disk, or once the lock is
+        free."""
         if self._stale():
-            async with self._lock:
-                await self._call(self._folder.refresh)
-                return self._current()
+            return self._refreshed()
+        if self._lock.locked():
+            return self._unheld_current()
+        return ready(self._current())
+
+    async def _refreshed(self) -> MailboxSnapshot:
+        async with self._lock:
+            await self._call(self._folder.refresh)
+            return self._current()
+
+    async def _unheld_current(self) -> MailboxSnapshot:
         await self._lock.unheld()
         return self._current()
 
@@ -372,10 +384,12 @@ class MaildirMailbox:
             self._folder.recent_uid = up_to_uid
         return previous
 
-    async def wait_for_change(self, modseq: int, timeout: float) -> None:
+    def wait_for_change(self, modseq: int, timeout: float
+                        ) -> Awaitable[object]:
         # A mailbox gone has changed for good: its next snapshot raises.
         if self._folder.modseq == modseq and not self._folder.gone:
-            await self._watch.wait(timeout)
+            return self._watch.wait(timeout)
+        return ready(None)
 
 
 def _read(folder: MaildirFolder, uid: int) -> StoredMessage | None:

@@ -8,7 +8,7 @@ snapshot the cache vouches for costs no round trip (doc/redis.md)."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -28,10 +28,12 @@ from pymap.mime.lines import crlf_length
 
 from ..idle import wait_quietly
 from ..large import off_loop_if_large, summary_of
+from ..ready import ready
 from ..summaries import cached_summaries
+from .changewait import until_moved
 from .connection import as_bytes
 from .context import StoreContext
-from .errors import UNAVAILABLE, guarded, stop_if_cancelled, translated
+from .errors import guarded, translated
 from .keys import MailboxKeys
 from .scripts import Arg, Script
 from .snapshotcache import Reading
@@ -116,14 +118,14 @@ class RedisMailbox:
         self._context.notifier.changed_here(self.namespace, head.modseq)
         return head
 
-    async def snapshot(self) -> MailboxSnapshot:
+    def snapshot(self) -> Awaitable[MailboxSnapshot]:
         """The cached snapshot when the cache vouches for it, else one
         round trip: unchanged, incremental from the cached snapshot
         through the change log, or full."""
         fresh = self._context.snapshots.fresh(self.namespace)
         if fresh is not None:
-            return fresh
-        return await self._read_snapshot()
+            return ready(fresh)
+        return self._read_snapshot()
 
     @guarded
     async def _read_snapshot(self) -> MailboxSnapshot:
@@ -338,46 +340,11 @@ class RedisMailbox:
         self._context.snapshots.claimed(self.namespace, max(old, up_to_uid))
         return old
 
-    async def wait_for_change(self, modseq: int, timeout: float) -> None:
-        """Waits for the listener's push, and returns once the MODSEQ
-        really moved (or after *timeout*). While Redis is away it keeps
-        waiting: the listener wakes every waiter when it resubscribes."""
-        stop_if_cancelled()
-        claims = self._context.claims if self._claimant else None
-        if claims is not None:
-            claims.waits(self.namespace)
-        try:
-            await wait_quietly(self._until_moved(modseq), timeout)
-        finally:
-            if claims is not None:
-                claims.woke(self.namespace)
-
-    async def _until_moved(self, modseq: int) -> None:
-        notifier, cache = self._context.notifier, self._context.snapshots
-        while True:
-            changed = notifier.watch(self.namespace)  # before reading
-            fresh = cache.fresh(self.namespace)
-            if fresh is not None:  # any later change will be announced
-                moved = fresh.modseq != modseq
-            else:
-                moved = await self._read_moved(modseq)
-                # Catches a cancellation (the end of IDLE) lost inside
-                # the Redis client.
-                stop_if_cancelled()
-            if moved:
-                return
-            await changed.wait()
-
-    async def _read_moved(self, modseq: int) -> bool:
-        try:
-            current = await self._context.client.hget(self._keys.meta,
-                                                      'modseq')
-        except UNAVAILABLE:
-            return False
-        if current is None:
-            # Deleted (delete.lua drops the meta): the snapshot the waiter
-            # takes next raises MailboxNotFound, so it must wake for it.
-            return True
-        # Ahead of its announcement, perhaps: the next snapshot reads.
-        self._context.snapshots.learned(self.namespace, int(current))
-        return int(current) != modseq
+    def wait_for_change(self, modseq: int, timeout: float
+                        ) -> Awaitable[object]:
+        """Waits for the listener's push, and is done once the MODSEQ
+        really moved (or after *timeout*), see
+        :func:`~.changewait.until_moved`."""
+        return wait_quietly(until_moved(
+            self._context, self._keys.meta, self.namespace, modseq,
+            self._claimant), timeout)

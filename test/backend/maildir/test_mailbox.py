@@ -24,7 +24,13 @@ from pymap.backend.maildir.layout import MaildirPlusPlus
 from pymap.backend.maildir.store import MaildirMailboxSet
 from pymap.backend.maildir.uidlist import read_uidlist
 from pymap.exceptions import MailboxNotFound, NotAllowed, NotSupported
-from pymap.interfaces.storage import MessageMeta, NewMessage, StoredMessage
+from pymap.interfaces.storage import (
+    Mailbox,
+    MailboxSnapshot,
+    MessageMeta,
+    NewMessage,
+    StoredMessage,
+)
 from pymap.mime import MessageContent
 
 from .leftovers import left_in_tmp
@@ -203,6 +209,10 @@ async def test_other_snapshots_look_at_the_disk_unless_the_kernel_vouches(
     assert (await inbox.snapshot()).uids == [1, 2]
 
 
+async def _snapshot_of(mailbox: Mailbox) -> MailboxSnapshot:
+    return await mailbox.snapshot()
+
+
 @needs_inotify
 async def test_a_quiet_folder_is_not_probed(
         mailboxes: MaildirMailboxSet, disk_calls: list[str]) -> None:
@@ -211,7 +221,7 @@ async def test_a_quiet_folder_is_not_probed(
     await inbox.snapshot()
     disk_calls.clear()
     await inbox.snapshot()
-    await asyncio.create_task(inbox.snapshot())
+    await asyncio.create_task(_snapshot_of(inbox))  # in a task of its own
     assert disk_calls == []
     (inbox.path / 'new' / 'delivered').write_bytes(b'Subject: hi\n\n')
     with command_end():
@@ -284,7 +294,7 @@ async def test_wait_for_change_wakes_on_own_change(
         mailboxes: MaildirMailboxSet) -> None:
     inbox = await mailboxes.get_mailbox('INBOX')
     snapshot = await inbox.snapshot()
-    waiter = asyncio.create_task(inbox.wait_for_change(snapshot.modseq,
+    waiter = asyncio.ensure_future(inbox.wait_for_change(snapshot.modseq,
                                                        30.0))
     await asyncio.sleep(0.05)
     started = time.monotonic()
@@ -299,7 +309,7 @@ async def test_wait_for_change_sees_external_delivery(
     monkeypatch.setattr(mailbox_module, 'POLL_INTERVAL', 0.05)
     inbox = await mailboxes.get_mailbox('INBOX')
     snapshot = await inbox.snapshot()
-    waiter = asyncio.create_task(inbox.wait_for_change(snapshot.modseq,
+    waiter = asyncio.ensure_future(inbox.wait_for_change(snapshot.modseq,
                                                        30.0))
     await asyncio.sleep(0.1)
     assert not waiter.done()

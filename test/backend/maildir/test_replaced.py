@@ -107,7 +107,7 @@ async def test_an_idle_wait_ends_when_the_mailbox_is_replaced(
     old = await here.get_mailbox('rz2')
     await old.append([_message(b'Subject: one\n\n')])
     modseq = (await old.snapshot()).modseq
-    waiter = asyncio.create_task(old.wait_for_change(modseq, 30.0))
+    waiter = asyncio.ensure_future(old.wait_for_change(modseq, 30.0))
     await asyncio.sleep(0.05)
     await there.delete_mailbox('rz2')
     await there.create_mailbox('rz2')

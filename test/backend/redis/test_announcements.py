@@ -33,7 +33,7 @@ async def alone(redis_server: RedisServer) -> AsyncIterator[RedisBackend]:
 
 
 def waiting(mailbox: Mailbox, modseq: int) -> asyncio.Task[None]:
-    return asyncio.create_task(mailbox.wait_for_change(modseq, 10.0))
+    return asyncio.ensure_future(mailbox.wait_for_change(modseq, 10.0))
 
 
 async def change(mailbox: Mailbox) -> None:

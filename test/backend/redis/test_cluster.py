@@ -93,7 +93,7 @@ async def test_change_pushed_across_processes(
             'INBOX')
         modseq = (await inbox.snapshot()).modseq
         await asyncio.sleep(0.2)  # both listeners subscribed
-        waiter = asyncio.create_task(inbox.wait_for_change(modseq, 10.0))
+        waiter = asyncio.ensure_future(inbox.wait_for_change(modseq, 10.0))
         await asyncio.sleep(0.05)
         await other.append([NewMessage(b'Subject: x\r\n\r\ny\r\n',
                                        frozenset(), datetime.now(UTC))])

@@ -86,7 +86,7 @@ async def test_change_is_pushed_to_the_other_process(
     inbox, other = await inboxes(pair)
     modseq = (await inbox.snapshot()).modseq
     await asyncio.sleep(0.1)  # both listeners subscribed
-    waiter = asyncio.create_task(inbox.wait_for_change(modseq, 10.0))
+    waiter = asyncio.ensure_future(inbox.wait_for_change(modseq, 10.0))
     await asyncio.sleep(0.05)
     assert not waiter.done()
     await other.append([message(1)])
@@ -102,21 +102,22 @@ async def test_own_change_announced_first_costs_no_round_trip(
     first, _ = pair
     box = await inbox(first)
     modseq = (await box.snapshot()).modseq
-    reads: list[int] = []
-    read_moved = RedisMailbox._read_moved
+    reads: list[str] = []
+    client = box._context.client
+    hget = client.hget
 
-    async def counted(self: RedisMailbox, modseq: int) -> bool:
-        reads.append(modseq)
-        return await read_moved(self, modseq)
+    async def counted(key: str, field: str) -> Any:
+        reads.append(field)
+        return await hget(key, field)
     run = Script.__call__
 
     async def answer_heard_late(self: Script, *args: Any) -> Any:
         reply = await run(self, *args)
         await heard(first)  # the announcement is in and handled
         return reply
-    monkeypatch.setattr(RedisMailbox, '_read_moved', counted)
+    monkeypatch.setattr(client, 'hget', counted)
     monkeypatch.setattr(Script, '__call__', answer_heard_late)
-    waiter = asyncio.create_task(box.wait_for_change(modseq, 10.0))
+    waiter = asyncio.ensure_future(box.wait_for_change(modseq, 10.0))
     await asyncio.sleep(0.05)
     await box.append([message(1)])
     await asyncio.wait_for(waiter, 2.0)
@@ -140,7 +141,7 @@ async def test_an_unlimited_wait_arms_no_timer(pair: Pair) -> None:
     inbox, other = await inboxes(pair)
     modseq = (await inbox.snapshot()).modseq
     loop = asyncio.get_running_loop()
-    waiter = asyncio.create_task(inbox.wait_for_change(modseq, math.inf))
+    waiter = asyncio.ensure_future(inbox.wait_for_change(modseq, math.inf))
     await asyncio.sleep(0.05)
     assert not waiter.done()
     scheduled = loop._scheduled  # type: ignore[attr-defined]
