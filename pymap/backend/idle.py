@@ -1,6 +1,11 @@
 """Waiting for a mailbox change, as
 :meth:`~pymap.interfaces.storage.Mailbox.wait_for_change` does once per
-change for every session in IDLE (RFC 2177)."""
+change for every session in IDLE (RFC 2177).
+
+One change wakes every session in IDLE on the mailbox, and each of them
+calls in here for its next wait: the module is compiled (see
+``setup.py``), so that none of those calls runs an interpreter frame.
+"""
 
 from __future__ import annotations
 
@@ -25,8 +30,6 @@ class ChangeSignal:
     change that wakes ten thousand sessions in IDLE resumes ten thousand
     fewer frames, and makes ten thousand fewer for the waits after it.
     """
-
-    __slots__ = ('__weakref__', '_is_set', '_prune_at', '_waiters')
 
     def __init__(self) -> None:
         self._is_set = False

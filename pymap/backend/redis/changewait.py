@@ -8,8 +8,10 @@ them resumes an interpreter frame on the way.
 
 from __future__ import annotations
 
+import asyncio
+
 from .context import StoreContext
-from .errors import UNAVAILABLE, stop_if_cancelled
+from .errors import UNAVAILABLE
 
 __all__ = ['until_moved']
 
@@ -22,11 +24,12 @@ async def until_moved(context: StoreContext, meta_key: str, namespace: str,
     it keeps waiting: the listener wakes every waiter when it
     resubscribes. A *claimant* session's wait lets claims of ``\\Recent``
     hold for it (:class:`~.claims.RecentClaims`)."""
-    stop_if_cancelled()
+    _stop_if_cancelled()
     claims = context.claims if claimant else None
     if claims is not None:
         claims.waits(namespace)
     notifier, cache = context.notifier, context.snapshots
+    notifier.attend(namespace)
     try:
         while True:
             changed = notifier.watch(namespace)  # before reading
@@ -38,13 +41,25 @@ async def until_moved(context: StoreContext, meta_key: str, namespace: str,
                                           modseq)
                 # Catches a cancellation (the end of IDLE) lost inside
                 # the Redis client.
-                stop_if_cancelled()
+                _stop_if_cancelled()
             if moved:
                 return
             await changed.wait()
     finally:
+        notifier.leave(namespace)
         if claims is not None:
             claims.woke(namespace)
+
+
+def _stop_if_cancelled() -> None:
+    """Raises :exc:`asyncio.CancelledError` if the current task was asked
+    to stop. On Python 3.11 a Redis command can complete although its task
+    was cancelled meanwhile (``asyncio.wait_for`` inside the client returns
+    the result and drops the cancellation), so a loop that waits between
+    commands checks after each one."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError()
 
 
 async def _read_moved(context: StoreContext, meta_key: str, namespace: str,

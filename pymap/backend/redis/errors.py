@@ -6,7 +6,6 @@ session survives an outage and works again once Redis is back
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import functools
 import logging
@@ -28,7 +27,7 @@ from redis.exceptions import (
 
 from pymap.exceptions import TemporaryFailure
 
-__all__ = ['UNAVAILABLE', 'guarded', 'stop_if_cancelled', 'translated']
+__all__ = ['UNAVAILABLE', 'guarded', 'translated']
 
 _P = ParamSpec('_P')
 _T = TypeVar('_T')
@@ -90,13 +89,3 @@ def guarded(fn: Callable[_P, Coroutine[Any, Any, _T]]
             return await fn(*args, **kwargs)
     return wrapper
 
-
-def stop_if_cancelled() -> None:
-    """Raises :exc:`asyncio.CancelledError` if the current task was asked
-    to stop. On Python 3.11 a Redis command can complete although its task
-    was cancelled meanwhile (``asyncio.wait_for`` inside the client returns
-    the result and drops the cancellation), so loops that wait between
-    commands (IDLE, the listener) check after each one."""
-    task = asyncio.current_task()
-    if task is not None and task.cancelling():
-        raise asyncio.CancelledError()

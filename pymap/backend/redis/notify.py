@@ -21,7 +21,6 @@ import asyncio
 import contextlib
 import logging
 import secrets
-import weakref
 from typing import Any
 
 from redis.exceptions import ConnectionError
@@ -84,10 +83,11 @@ class Notifier:
         self._own = None if token is None else f'{channel}:{token}'
         self._snapshots = snapshots
         self._names = names
+        #: Per mailbox, how many waiters attend it (see attend).
+        self._attending: dict[str, int] = {}
         #: Per mailbox, the signal its next change sets (one for all its
-        #: waiters; dropped with the last of them).
-        self._signals: weakref.WeakValueDictionary[str, ChangeSignal] = \
-            weakref.WeakValueDictionary()
+        #: waiters; dropped when the last of them leaves).
+        self._signals: dict[str, ChangeSignal] = {}
         #: Per mailbox, the MODSEQ of this process's latest change, whose
         #: waiters it woke already: its announcement need not wake them.
         self._woken: dict[str, int] = {}
@@ -140,10 +140,29 @@ class Notifier:
             await asyncio.wait({task}, timeout=_CLOSE_TIMEOUT)
         self._live.clear()
 
+    def attend(self, namespace: str) -> None:
+        """A waiter on the mailbox *namespace* begins; it calls
+        :meth:`leave` when it is done. The mailbox's signal is kept while
+        any waiter attends, so that it is the same for all of them."""
+        attending = self._attending
+        attending[namespace] = attending.get(namespace, 0) + 1
+
+    def leave(self, namespace: str) -> None:
+        """A waiter that called :meth:`attend` is done: the signal goes
+        with the last of them."""
+        attending = self._attending
+        left = attending[namespace] - 1
+        if left:
+            attending[namespace] = left
+        else:
+            del attending[namespace]
+            self._signals.pop(namespace, None)
+
     def watch(self, namespace: str) -> ChangeSignal:
         """The signal the next change to the mailbox *namespace* sets, the
-        same for every waiter: take it before reading the MODSEQ to
-        compare, and a new one once it was set."""
+        same for every waiter attending it (see :meth:`attend`): take it
+        before reading the MODSEQ to compare, and a new one once it was
+        set."""
         signal = self._signals.get(namespace)
         if signal is None:
             signal = self._signals[namespace] = ChangeSignal()

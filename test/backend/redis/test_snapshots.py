@@ -9,6 +9,7 @@ wait for that first."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import random
 import time
@@ -188,13 +189,31 @@ async def test_a_change_heard_while_no_one_waits_reaches_later_waiters(
 async def test_waiters_share_one_event_that_goes_with_the_last(
         pair: Pair) -> None:
     notifier = pair[0].context.notifier
+    notifier.attend('some mailbox')
+    notifier.attend('some mailbox')
     changed = notifier.watch('some mailbox')
     assert notifier.watch('some mailbox') is changed
     notifier.wake('some mailbox')
     assert changed.is_set()
-    assert notifier.watch('some mailbox') is not changed  # the next one
-    del changed
-    assert 'some mailbox' not in notifier._signals  # nobody holds it
+    changed = notifier.watch('some mailbox')  # the next one
+    assert not changed.is_set()
+    notifier.leave('some mailbox')
+    assert notifier.watch('some mailbox') is changed  # one still waits
+    notifier.leave('some mailbox')
+    assert 'some mailbox' not in notifier._signals  # nobody waits
+
+
+async def test_a_wait_that_ends_leaves_no_signal_behind(pair: Pair) -> None:
+    inbox, _ = await inboxes(pair)
+    notifier = pair[0].context.notifier
+    modseq = (await inbox.snapshot()).modseq
+    waiting = asyncio.ensure_future(inbox.wait_for_change(modseq, math.inf))
+    await asyncio.sleep(0)
+    assert inbox.namespace in notifier._signals
+    waiting.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await waiting
+    assert inbox.namespace not in notifier._signals
 
 
 async def test_own_changes_awaiting_announcement_are_bounded(
