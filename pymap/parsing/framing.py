@@ -159,13 +159,6 @@ class CommandFramer:
         return self._take_line()
 
     @property
-    def skipping(self) -> int:
-        """Octets of a refused non-synchronizing literal still to be
-        skipped as they arrive (RFC 7888 §4): after :class:`LineTooLong`,
-        those of the literal announced at the line's end, if any."""
-        return self._skip_left
-
-    @property
     def skipped(self) -> int:
         """Octets of the refused non-synchronizing literals of the command
         being discarded, skipped or still to be skipped (RFC 7888 §4), so
