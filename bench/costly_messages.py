@@ -15,7 +15,9 @@ APPENDs the message and then FETCHes from it a few times:
   ``FETCH 1 (BINARY.PEEK[1])``;
 - ``attachment``: not costly but large, a short text and a 40 MB base64
   attachment, ``FETCH 1 (BODY.PEEK[2])``: what the APPEND of an ordinary
-  large message costs the other sessions.
+  large message costs the other sessions;
+- ``text``: the same message, ``FETCH 1 (BODY.PEEK[1])``: its short text,
+  which a client opening the message fetches first.
 
 ``--scale`` multiplies those sizes. The table gives, in ms, the APPEND and
 the worst NOOP from its start until the server's CPU time stops growing
@@ -24,7 +26,8 @@ then the first FETCH, the median of the later ones, and the p99 and worst
 of the NOOPs that overlapped the FETCHes.
 
     python bench/costly_messages.py [--scale 1] [--fetches 3]
-        [--messages parts to base64 attachment] [--pause 5] [--servers ...]
+        [--messages parts to base64 attachment text] [--pause 5]
+        [--servers ...]
         [--redis-url URL] [--old-pymap /path/to/venv/bin/pymap]
 """
 
@@ -139,11 +142,18 @@ def attachment_message(scale: float) -> Message:
     return Message(data, b'FETCH 1 (BODY.PEEK[2])')
 
 
+def text_message(scale: float) -> Message:
+    """The message of :func:`attachment_message`; the FETCH asks for its
+    short text part."""
+    return Message(attachment_message(scale).data, b'FETCH 1 (BODY.PEEK[1])')
+
+
 MESSAGES: dict[str, Callable[[float], Message]] = {
     'parts': parts_message,
     'to': to_message,
     'base64': base64_message,
     'attachment': attachment_message,
+    'text': text_message,
 }
 
 

@@ -14,7 +14,7 @@ from .redis_server import RedisServer
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVERS = ('pymap-dict', 'pymap-maildir', 'pymap-redis')
-MESSAGES = ('parts', 'to', 'base64', 'attachment')
+MESSAGES = ('parts', 'to', 'base64', 'attachment', 'text')
 #: APPEND, its worst NOOP, first and later FETCH, their p99 and worst NOOP.
 COLUMNS = 6
 

@@ -12,8 +12,8 @@ PUBLIC_API = {
     'pymap.interfaces.storage': {
         'ChangeLog', 'DELIMITER', 'FlagSet', 'Mailbox', 'MailboxEntry',
         'MailboxSet', 'MailboxSnapshot', 'MessageMeta', 'NewMessage',
-        'StoreMode', 'StoredMessage', 'SummaryLoader', 'AssignedUids',
-        'assigned_validity'},
+        'StoreMode', 'StoredMessage', 'SummaryLoader', 'RangeLoader',
+        'AssignedUids', 'assigned_validity'},
     'pymap.interfaces.login': {'Identity', 'Login'},
     'pymap.interfaces.users': {'UserRecord', 'UserStore'},
     'pymap.interfaces.backend': {

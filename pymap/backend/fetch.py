@@ -18,6 +18,7 @@ from functools import lru_cache
 from pymap.exceptions import UnknownTransferEncoding
 from pymap.interfaces.storage import MessageMeta
 from pymap.mime import MessageContent, MessageSummary, UnknownEncoding
+from pymap.mime.layout import MessageWindow, Span, covering
 from pymap.parsing.fetch import FetchAttribute, Section
 from pymap.parsing.response import render_string, render_string_parts
 from pymap.parsing.values import format_datetime
@@ -59,20 +60,25 @@ class Needs(IntEnum):
 
 @dataclass(slots=True, init=False)
 class Loaded:
-    """What was loaded of one message, as its plan :class:`Needs`. Made
-    for each message, with an ``__init__`` of its own that mypyc compiles
-    (a dataclass's generated one runs in the interpreter)."""
+    """What was loaded of one message, as its plan :class:`Needs`: for
+    the content, the whole message or, for a plan that
+    :attr:`~FetchPlan.reads_parts`, a window on the parts. Made for each
+    message, with an ``__init__`` of its own that mypyc compiles (a
+    dataclass's generated one runs in the interpreter)."""
 
     meta: MessageMeta | None
     summary: MessageSummary | None
     content: MessageContent | None
+    window: MessageWindow | None
 
     def __init__(self, meta: MessageMeta | None = None,
                  summary: MessageSummary | None = None,
-                 content: MessageContent | None = None) -> None:
+                 content: MessageContent | None = None,
+                 window: MessageWindow | None = None) -> None:
         self.meta = meta
         self.summary = summary
         self.content = content
+        self.window = window
 
 
 #: Renders one item from the UID, the flags and what was loaded.
@@ -81,8 +87,13 @@ Renderer = Callable[[int, Sequence[bytes], Loaded], bytes]
 #: octets (``b''`` when the item has none), so that they are copied once,
 #: into the whole response.
 PartsRenderer = Callable[[int, Sequence[bytes], Loaded], tuple[bytes, bytes]]
-#: An item of message octets from the content, without the response name.
-_ContentParts = Callable[[FetchAttribute, MessageContent], tuple[bytes, bytes]]
+#: What answers the items of message octets: the whole message, or a
+#: window on the parts a plan's items name.
+_Octets = MessageContent | MessageWindow
+#: An item of message octets, without the response name.
+_ContentParts = Callable[[FetchAttribute, _Octets], tuple[bytes, bytes]]
+#: The items that may be answered from a window on the parts they name.
+_PART_ITEMS = frozenset({b'BODY', b'BINARY', b'BINARY.SIZE'})
 
 
 class FetchPlan:
@@ -94,10 +105,14 @@ class FetchPlan:
         reads_structure: Whether an item is answered from the parsed
             message (its summary, a section or a decoded part), not only
             from its meta data and whole octets.
+        reads_parts: Whether every item that needs message octets names
+            a body part (``BODY[2]``, ``BINARY[1.1]``, RFC 3501 §6.4.5),
+            so that a window on those parts' octets
+            (:class:`~pymap.mime.layout.MessageWindow`) answers them.
     """
 
-    __slots__ = ('_parts', '_renderers', 'attributes', 'needs',
-                 'reads_structure', 'sets_seen')
+    __slots__ = ('_part_items', '_parts', '_renderers', 'attributes',
+                 'needs', 'reads_parts', 'reads_structure', 'sets_seen')
 
     def __init__(self, attributes: Sequence[FetchAttribute]) -> None:
         self.attributes = tuple(attributes)
@@ -106,6 +121,9 @@ class FetchPlan:
         #: Whether fetching sets ``\Seen`` (RFC 3501 §6.4.5).
         self.sets_seen = any(attr.sets_seen for attr in attributes)
         self.reads_structure = any(map(_reads_structure, attributes))
+        self._part_items = _part_items(self.attributes) \
+            if self.needs is Needs.CONTENT else None
+        self.reads_parts = self._part_items is not None
         # Message octets go in only when the content is loaded.
         self._parts = [_parts_renderer(attr) for attr in attributes] \
             if self.needs is Needs.CONTENT else None
@@ -118,6 +136,14 @@ class FetchPlan:
         if any(attr.name == b'FLAGS' for attr in self.attributes):
             return self
         return fetch_plan((*self.attributes, FetchAttribute(b'FLAGS')))
+
+    def covering(self, layout: Span) -> tuple[int, int] | None:
+        """For a plan that :attr:`reads_parts`, the range of a message's
+        octets that its items read, by the message's layout; None when
+        none of the parts exists."""
+        items = self._part_items or ()
+        return covering(layout, lambda window: [
+            data_of(attr, window) for attr, data_of in items])
 
     def render(self, seq: int, uid: int, flags: Sequence[bytes],
                loaded: Loaded) -> bytes:
@@ -185,6 +211,22 @@ def _needs(attr: FetchAttribute) -> Needs:
     return Needs.SUMMARY if attr.summary_suffices else Needs.CONTENT
 
 
+def _part_items(attributes: tuple[FetchAttribute, ...]
+                ) -> list[tuple[FetchAttribute, _ContentParts]] | None:
+    """The items that need message octets, with their renderers, if
+    every one names a body part; else None."""
+    items: list[tuple[FetchAttribute, _ContentParts]] = []
+    for attr in attributes:
+        if _needs(attr) is not Needs.CONTENT:
+            continue
+        section = attr.section
+        if attr.name not in _PART_ITEMS or section is None \
+                or not section.parts:
+            return None
+        items.append((attr, _CONTENT_RENDERERS[attr.name]))
+    return items
+
+
 def _reads_structure(attr: FetchAttribute) -> bool:
     """Whether *attr* is answered from the parsed message: all items that
     need content but the whole message's octets (``BODY[]``,
@@ -227,7 +269,7 @@ def _parts_renderer(attr: FetchAttribute) -> PartsRenderer:
 
     def parts(uid: int, flags: Sequence[bytes],
               loaded: Loaded) -> tuple[bytes, bytes]:
-        head, octets = data_of(attr, _content(loaded, name))
+        head, octets = data_of(attr, _octets(loaded, name))
         return prefix + head, octets
     return parts
 
@@ -248,6 +290,11 @@ def _content(loaded: Loaded, name: bytes) -> MessageContent:
     if loaded.content is None:
         raise ValueError(f'{name!r} needs the message content.')
     return loaded.content
+
+
+def _octets(loaded: Loaded, name: bytes) -> _Octets:
+    window = loaded.window
+    return _content(loaded, name) if window is None else window
 
 
 def _summary_data(attr: FetchAttribute) -> Callable[[MessageSummary],
@@ -284,14 +331,14 @@ _NIL = (b'NIL', b'')
 
 
 def _alias(attr: FetchAttribute,
-           content: MessageContent) -> tuple[bytes, bytes]:
+           content: _Octets) -> tuple[bytes, bytes]:
     section = _ALIASES[attr.name]
     data = content.section(section.parts, _text(section))
     return _NIL if data is None else render_string_parts(data)
 
 
 def _body_section(attr: FetchAttribute,
-                  content: MessageContent) -> tuple[bytes, bytes]:
+                  content: _Octets) -> tuple[bytes, bytes]:
     section = attr.section or Section()
     data = content.section(section.parts, _text(section), section.fields)
     if data is None:
@@ -300,7 +347,7 @@ def _body_section(attr: FetchAttribute,
 
 
 def _binary(attr: FetchAttribute,
-            content: MessageContent) -> tuple[bytes, bytes]:
+            content: _Octets) -> tuple[bytes, bytes]:
     parts = attr.section.parts if attr.section else ()
     try:
         data = content.binary(parts)
@@ -312,7 +359,7 @@ def _binary(attr: FetchAttribute,
 
 
 def _binary_size(attr: FetchAttribute,
-                 content: MessageContent) -> tuple[bytes, bytes]:
+                 content: _Octets) -> tuple[bytes, bytes]:
     parts = attr.section.parts if attr.section else ()
     try:
         size = content.binary_size(parts)

@@ -3,8 +3,9 @@ for backends that keep summaries beyond the process.
 
 The form is a sequence of length-prefixed strings: RFC822.SIZE in decimal,
 the Date as ISO 8601 (empty when absent), the header section, the rendered
-ENVELOPE, BODY and BODYSTRUCTURE (RFC 3501 section 7.4.2), the folded text
-and then one folded value per header field, text in UTF-8. Decoding checks
+ENVELOPE, BODY and BODYSTRUCTURE (RFC 3501 section 7.4.2), the folded text,
+the layout (:mod:`pymap.mime.layout`) and then one folded value per header
+field, text in UTF-8. Decoding checks
 everything it can: stored data is a cache, never trusted.
 """
 
@@ -20,7 +21,7 @@ __all__ = ['pack_summary', 'unpack_summary']
 
 _LENGTH = struct.Struct('>I')
 #: The strings before the folded values.
-_FIXED = 7
+_FIXED = 8
 #: Text may hold lone surrogates (some charset codecs produce them).
 _ERRORS = 'surrogatepass'
 
@@ -32,7 +33,7 @@ def pack_summary(summary: MessageSummary) -> bytes:
     strings = [
         b'%d' % summary.size, date, summary.header, summary.envelope,
         summary.body, summary.body_structure,
-        summary.folded_text.encode('utf-8', _ERRORS),
+        summary.folded_text.encode('utf-8', _ERRORS), summary.layout,
         *(value.encode('utf-8', _ERRORS)
           for value in summary.folded_values)]
     return b''.join(_LENGTH.pack(len(string)) + string
@@ -48,14 +49,15 @@ def unpack_summary(data: bytes) -> MessageSummary:
     strings = list(_strings(data))
     if len(strings) < _FIXED:
         raise ValueError('summary too short')
-    size, date, header, envelope, body, structure, text = strings[:_FIXED]
+    size, date, header, envelope, body, structure, text, layout = \
+        strings[:_FIXED]
     if not size.isdigit():
         raise ValueError('bad summary size')
     return MessageSummary(
         int(size), header, envelope, body, structure, _date(date),
         text.decode('utf-8', _ERRORS),
         tuple(value.decode('utf-8', _ERRORS)
-              for value in strings[_FIXED:]))
+              for value in strings[_FIXED:]), layout)
 
 
 def _strings(data: bytes) -> Iterator[bytes]:

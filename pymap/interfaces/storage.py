@@ -24,8 +24,8 @@ from pymap.mime import MessageContent, MessageSummary
 __all__ = [
     'DELIMITER', 'AssignedUids', 'ChangeLog', 'FlagSet', 'Mailbox',
     'MailboxEntry', 'MailboxSet', 'MailboxSnapshot', 'MessageMeta',
-    'NewMessage', 'StoreMode', 'StoredMessage', 'SummaryLoader',
-    'assigned_validity',
+    'NewMessage', 'RangeLoader', 'StoreMode', 'StoredMessage',
+    'SummaryLoader', 'assigned_validity',
 ]
 
 #: The hierarchy delimiter of mailbox names handed to storage.
@@ -278,6 +278,24 @@ class SummaryLoader(Protocol):
         """Yields each existing message in *uids* in order, as
         :meth:`Mailbox.load` does, with its summary. Missing UIDs are
         skipped."""
+        ...
+
+
+@runtime_checkable
+class RangeLoader(Protocol):
+    """An optional capability of a :class:`Mailbox` that also has
+    :class:`SummaryLoader`: reading some octets of a message without the
+    rest. A FETCH of body parts of a large message (``BODY[2]``,
+    ``BINARY[1]``; RFC 3501 §6.4.5, RFC 3516 §4.2) then reads only the
+    parts asked for, where the summary's layout (:mod:`pymap.mime.layout`)
+    says they lie. Without it, the session loads the whole message."""
+
+    async def load_range(self, uid: int, start: int, end: int
+                         ) -> bytes | None:
+        """The octets ``start`` to ``end`` (exclusive) of the message in
+        CRLF form, the form whose length is its RFC822.SIZE. None when the
+        message is gone, or when its octets are not stored in that form
+        (some lines end in a bare LF): the session then loads it whole."""
         ...
 
 

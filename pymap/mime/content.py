@@ -8,6 +8,7 @@ from functools import cached_property
 from .entity import Entity, parse_message
 from .envelope import build_envelope
 from .fields import HeaderFields
+from .layout import pack_layout
 from .lines import body_offset, to_crlf
 from .sections import binary_of, section_of
 from .sexp import SExp
@@ -97,6 +98,12 @@ class MessageContent:
     @cached_property
     def _structures(self) -> tuple[SExp, SExp]:
         return build_body_structures(self._root)
+
+    def layout(self) -> bytes:
+        """Where each entity of the message lies, in the byte form of
+        :mod:`~pymap.mime.layout`: what a summary keeps so that one part
+        can be read without the rest."""
+        return pack_layout(self._root)
 
     def envelope(self) -> SExp:
         """The ENVELOPE structure (RFC 3501 section 7.4.2)."""

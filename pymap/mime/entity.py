@@ -12,7 +12,7 @@ from .lines import body_offset
 from .multipart import find_parts
 from .params import Params, find_param, parse_parameterized
 
-__all__ = ["ContentType", "Entity", "parse_message"]
+__all__ = ["ContentType", "Entity", "parse_message", "transfer_encoding_of"]
 
 #: Deeper nesting than this is not analysed; it only serves to attack.
 MAX_DEPTH = 64
@@ -89,12 +89,8 @@ class Entity:
 
     @property
     def transfer_encoding(self) -> bytes | None:
-        """The Content-Transfer-Encoding mechanism as written, without
-        comments (RFC 2045 section 6.1), or None when absent or empty."""
-        value = self.fields.value(b"content-transfer-encoding")
-        if value is None:
-            return None
-        return parse_parameterized(value).value or None
+        """See :func:`transfer_encoding_of`."""
+        return transfer_encoding_of(self.fields)
 
     @property
     def is_multipart(self) -> bool:
@@ -109,6 +105,16 @@ class Entity:
         for inner in (*self.children, *filter(None, [self.message])):
             found.extend(inner.walk())
         return found
+
+
+def transfer_encoding_of(fields: HeaderFields) -> bytes | None:
+    """The Content-Transfer-Encoding mechanism of an entity with header
+    *fields*, as written, without comments (RFC 2045 section 6.1), or None
+    when absent or empty."""
+    value = fields.value(b"content-transfer-encoding")
+    if value is None:
+        return None
+    return parse_parameterized(value).value or None
 
 
 def parse_message(data: bytes, fields: HeaderFields | None = None) -> Entity:

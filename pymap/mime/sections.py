@@ -4,17 +4,67 @@ RFC 3501 section 6.4.5 (section specification) and RFC 3516 section 4.2
 (BINARY).
 """
 
-from .entity import Entity
+from typing import Protocol, Self, TypeVar
+
+from .fields import HeaderFields
 from .transfer import decode_transfer
 
-__all__ = ["binary_of", "find_part", "section_of"]
+__all__ = ["Node", "Tree", "binary_of", "find_part", "section_of"]
+
+
+_Part_co = TypeVar("_Part_co", covariant=True)
+
+
+class Parts(Protocol[_Part_co]):
+    """The body parts of a multipart, numbered from 0 here."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, index: int, /) -> _Part_co: ...
+
+
+class Tree(Protocol):
+    """The shape of an entity tree: what part numbers walk."""
+
+    @property
+    def is_multipart(self) -> bool: ...
+
+    @property
+    def children(self) -> Parts[Self]: ...
+
+    @property
+    def message(self) -> Self | None: ...
+
+
+class Node(Tree, Protocol):
+    """An entity with its octets: a parsed
+    :class:`~pymap.mime.entity.Entity`, or one of a window on a message
+    (:mod:`~pymap.mime.layout`)."""
+
+    @property
+    def header(self) -> bytes: ...
+
+    @property
+    def body(self) -> bytes: ...
+
+    @property
+    def whole(self) -> bytes: ...
+
+    @property
+    def fields(self) -> HeaderFields: ...
+
+    @property
+    def transfer_encoding(self) -> bytes | None: ...
+
+
+_T = TypeVar("_T", bound=Tree)
 
 _MESSAGE_TEXTS = frozenset(
     {"HEADER", "HEADER.FIELDS", "HEADER.FIELDS.NOT", "TEXT"}
 )
 
 
-def find_part(root: Entity, part: tuple[int, ...]) -> Entity | None:
+def find_part(root: _T, part: tuple[int, ...]) -> _T | None:
     """The entity that part number *part* names (RFC 3501 section 6.4.5).
 
     A multipart's parts are numbered from 1.  A non-multipart entity has
@@ -36,7 +86,7 @@ def find_part(root: Entity, part: tuple[int, ...]) -> Entity | None:
 
 
 def section_of(
-    root: Entity,
+    root: Node,
     part: tuple[int, ...],
     text: str | None,
     fields: tuple[bytes, ...],
@@ -64,7 +114,7 @@ def section_of(
     return _message_text(entity.message, upper, fields)
 
 
-def binary_of(root: Entity, part: tuple[int, ...]) -> bytes | None:
+def binary_of(root: Node, part: tuple[int, ...]) -> bytes | None:
     """The content of ``BINARY[part]`` (RFC 3516 section 4.2): the body
     with its Content-Transfer-Encoding removed.  Multipart and message
     bodies, and the whole message, are returned unchanged.
@@ -83,7 +133,7 @@ def binary_of(root: Entity, part: tuple[int, ...]) -> bytes | None:
 
 
 def _message_text(
-    message: Entity, text: str | None, fields: tuple[bytes, ...]
+    message: Node, text: str | None, fields: tuple[bytes, ...]
 ) -> bytes:
     """``HEADER``, ``HEADER.FIELDS[.NOT]``, ``TEXT`` or (None) all of a
     message."""

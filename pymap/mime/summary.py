@@ -62,6 +62,9 @@ class MessageSummary:
             what SEARCH BODY looks in.
         folded_values: The decoded value of each header field, in message
             order, case-folded: what SEARCH HEADER, SUBJECT, FROM... look in.
+        layout: Where each entity of the message lies, in the byte form
+            of :mod:`~pymap.mime.layout` (empty: not known), so that one
+            body part can be read without the rest.
         fields: The header section already parsed, if at hand (else it
             is parsed again).
     """
@@ -74,6 +77,7 @@ class MessageSummary:
     date: datetime | None
     folded_text: str = field(repr=False)
     folded_values: tuple[str, ...] = field(repr=False)
+    layout: bytes = field(default=b"", repr=False)
     _lines: tuple[tuple[bytes, bytes], ...] = field(init=False, repr=False)
     _values: dict[bytes, tuple[str, ...]] = field(init=False, repr=False)
     #: The header section asked for last, by its text and names: a client
@@ -113,6 +117,7 @@ class MessageSummary:
             tuple(
                 decode_header_value(f.value).casefold() for f in fields.fields
             ),
+            content.layout(),
             fields,
         )
 
@@ -168,6 +173,7 @@ class MessageSummary:
         # The header section asked for last is at most the header again.
         return (
             2 * len(self.header) + len(self.envelope) + len(self.body)
+            + len(self.layout)
             + len(self.body_structure) + sys.getsizeof(self.folded_text)
             + strings + lines + sys.getsizeof(self._values)
             + 12 * _OBJECT + _SLOT * len(self.folded_values)

@@ -22,7 +22,7 @@ CORPUS = sorted((Path(__file__).parents[1] / 'mime' / 'corpus')
 def _fields(summary: MessageSummary) -> tuple[object, ...]:
     return (summary.size, summary.header, summary.envelope, summary.body,
             summary.body_structure, summary.date, summary.folded_text,
-            summary.folded_values)
+            summary.folded_values, summary.layout)
 
 
 @pytest.mark.parametrize('path', CORPUS, ids=lambda path: path.name)

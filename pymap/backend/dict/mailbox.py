@@ -217,6 +217,15 @@ class DictMailbox:
             else:
                 yield message.meta
 
+    async def load_range(self, uid: int, start: int, end: int
+                         ) -> bytes | None:
+        """The :class:`~pymap.interfaces.storage.RangeLoader` capability:
+        messages are held in CRLF form, and a FETCH of one part of a large
+        one need not parse it again."""
+        self._check()
+        message = self._messages.get(uid)
+        return None if message is None else message.data[start:end]
+
     async def load_summaries(self, uids: Sequence[int]) -> AsyncIterator[
             tuple[MessageMeta, MessageSummary]]:
         """The :class:`~pymap.interfaces.storage.SummaryLoader`

@@ -471,6 +471,23 @@ class FolderIndex:
             data = file.read()
         return self._meta(record, data), data
 
+    def read_range(self, uid: int, start: int, end: int) -> bytes | None:
+        """Refreshes the index, then returns the octets *start* to *end*
+        of a message whose file holds it in CRLF form (its length is its
+        RFC822.SIZE); ``None`` when it is not indexed or its lines do not
+        all end in CRLF."""
+        return self._fresh_read(lambda: self._read_range(uid, start, end))
+
+    def _read_range(self, uid: int, start: int, end: int) -> bytes | None:
+        record = self.records.get(uid)
+        if record is None:
+            return None
+        with open(self.file_of(record), 'rb') as file:
+            size = os.fstat(file.fileno()).st_size
+            if size != self._meta(record).size:
+                return None
+            return os.pread(file.fileno(), max(0, end - start), start)
+
     def file_of(self, record: Record) -> str:
         """The path of the message file of *record*."""
         return f'{self.maildir}/{record.subdir}/{record.file}'

@@ -368,6 +368,12 @@ class MaildirMailbox:
             self._cache.put(key, loaded.content)
         return loaded
 
+    async def load_range(self, uid: int, start: int, end: int
+                         ) -> bytes | None:
+        """The :class:`~pymap.interfaces.storage.RangeLoader` capability:
+        the octets read from the message file where they lie."""
+        return await self._step(self._folder.read_range, uid, start, end)
+
     async def update_flags(self, uids: Sequence[int], flags: FlagSet,
                            mode: StoreMode) -> dict[int, FlagSet]:
         return await self._step(self._folder.update_flags, uids, flags,

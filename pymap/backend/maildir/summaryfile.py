@@ -38,7 +38,7 @@ __all__ = ['SUMMARY_FILE', 'SummaryFile', 'compress_stored', 'encode_summary']
 #: The file's name in the maildir, beside ``dovecot-uidlist``.
 SUMMARY_FILE = 'pymap.cache'
 #: The first line; another version is ignored (and replaced).
-VERSION_LINE = b'pymap summaries 1\n'
+VERSION_LINE = b'pymap summaries 2\n'
 #: A file is rewritten once it holds this many stale records, and more
 #: stale records than live ones.
 COMPACT_MIN = 256

@@ -277,6 +277,17 @@ class RedisMailbox:
             if data is not None:  # expunged meanwhile
                 yield StoredMessage(meta, await _parse(meta, data))
 
+    async def load_range(self, uid: int, start: int, end: int
+                         ) -> bytes | None:
+        """The :class:`~pymap.interfaces.storage.RangeLoader` capability:
+        one round trip (``load_range.lua``) that reads the octets alone,
+        and only from content stored in CRLF form."""
+        with translated():
+            data = await self._context.scripts.load_range(
+                self._context.client, [self._keys.msgs],
+                [self._keys.user.base, uid, start, end])
+        return None if data is None else as_bytes(data)
+
     async def _contents(self, group: list[tuple[MessageMeta, str]]
                         ) -> list[bytes | None]:
         """The contents of the messages of *group*, in one MGET."""

@@ -68,6 +68,7 @@ class Scripts:
         self.claim_recent = Script('claim_recent')
         self.snapshot = Script('snapshot')
         self.load = Script('load')
+        self.load_range = Script('load_range')
         self.create = Script('create')
         self.delete = Script('delete')
         self.rename = Script('rename')

@@ -10,8 +10,9 @@ import base64
 
 __all__ = [
     'ALTERNATIVE', 'ATTACHMENT', 'ATTACHMENT_BYTES', 'ATTACHMENT_NOTE',
-    'EIGHT_BIT', 'ENCODED', 'ENCODED_SUBJECT', 'FORWARD', 'PLAIN',
-    'PLAIN_BODY', 'PLAIN_HEADER', 'crlf', 'lf_only',
+    'EIGHT_BIT', 'ENCODED', 'ENCODED_SUBJECT', 'FORWARD', 'LARGE',
+    'LARGE_ATTACHMENT', 'LARGE_MIME', 'LARGE_TEXT', 'PLAIN', 'PLAIN_BODY',
+    'PLAIN_HEADER', 'crlf', 'lf_only',
 ]
 
 
@@ -178,4 +179,41 @@ Content-Type: text/plain; charset=utf-8
 Content-Transfer-Encoding: 8bit
 
 Today: crème brûlée and a naïve café au lait.
+""")
+
+
+#: The text part of :data:`LARGE`.
+LARGE_TEXT = b'The photographs are attached; the report follows them.'
+#: The header of the attachment of :data:`LARGE`, part 2.
+LARGE_MIME = (b'Content-Type: application/octet-stream; name="photos.tar"\r\n'
+              b'Content-Transfer-Encoding: base64\r\n\r\n')
+#: The attachment of :data:`LARGE`: enough octets to make it a large
+#: message, which a backend may read part by part.
+LARGE_ATTACHMENT = bytes(range(256)) * 1600
+
+#: A large message: a text, a base64 attachment of 400 KB and a forwarded
+#: report (part 3, a message/rfc822 whose text is part 3.1).
+LARGE = crlf(f"""\
+Date: Fri, 03 Jun 2022 09:00:00 +0000
+From: Grace <grace@lab.example>
+To: heidi@lab.example
+Subject: photographs and report
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="large-b"
+
+--large-b
+Content-Type: text/plain; charset=us-ascii
+
+{LARGE_TEXT.decode('ascii')}
+--large-b
+""") + LARGE_MIME + crlf(f"""\
+{_base64_lines(LARGE_ATTACHMENT)}
+--large-b
+Content-Type: message/rfc822
+
+Subject: report
+From: Ivan <ivan@lab.example>
+
+The report is in the photographs.
+--large-b--
 """)

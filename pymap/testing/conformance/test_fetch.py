@@ -18,6 +18,10 @@ from .messages import (
     EIGHT_BIT,
     ENCODED,
     FORWARD,
+    LARGE,
+    LARGE_ATTACHMENT,
+    LARGE_MIME,
+    LARGE_TEXT,
     PLAIN,
     PLAIN_BODY,
     PLAIN_HEADER,
@@ -425,6 +429,57 @@ def test_binary_sets_seen_unless_peek(mailbox: RawClient) -> None:
     items = fetch_one(mailbox, b'f FETCH 3 (BINARY.PEEK[1])')
     assert b'FLAGS' not in items
     items = fetch_one(mailbox, b'f FETCH 3 (BINARY[1])')
+    assert b'\\Seen' in items[b'FLAGS']  # type: ignore[operator]
+
+
+# -- body parts of large messages ------------------------------------------
+
+@pytest.fixture
+def large_mailbox(raw: RawClient) -> RawClient:
+    """INBOX holding a small message, :data:`LARGE` as sent and with bare
+    LF line endings, and a small one again, selected: a backend may read
+    a large message's parts apart, and only from the first form."""
+    login(raw)
+    for message in (PLAIN, LARGE, lf_only(LARGE), PLAIN):
+        append(raw, message)
+    assert b'* 4 EXISTS\r\n' in raw.command(b's SELECT INBOX')
+    return raw
+
+
+@pytest.mark.parametrize('seq', [2, 3])
+def test_parts_of_large_message(large_mailbox: RawClient, seq: int) -> None:
+    items = fetch_one(large_mailbox, b'f FETCH %d (BODY.PEEK[1] '
+                      b'BODY.PEEK[2.MIME] BINARY.PEEK[2] BINARY.SIZE[2] '
+                      b'BODY.PEEK[3.HEADER.FIELDS (SUBJECT)] BODY.PEEK[3.1] '
+                      b'BODY.PEEK[1]<4.11> BODY.PEEK[4] BINARY.SIZE[4])'
+                      % seq)
+    assert items == {
+        b'BODY[1]': LARGE_TEXT,
+        b'BODY[2.MIME]': LARGE_MIME,
+        b'BINARY[2]': LARGE_ATTACHMENT,
+        b'BINARY.SIZE[2]': len(LARGE_ATTACHMENT),
+        b'BODY[3.HEADER.FIELDS (SUBJECT)]': b'Subject: report\r\n\r\n',
+        b'BODY[3.1]': b'The report is in the photographs.',
+        b'BODY[1]<4>': LARGE_TEXT[4:15],
+        b'BODY[4]': None,
+        b'BINARY.SIZE[4]': 0,
+    }
+
+
+def test_parts_of_small_and_large_messages_in_order(
+        large_mailbox: RawClient) -> None:
+    responses = send(large_mailbox, b'f FETCH 1:4 (BODY.PEEK[1])')
+    assert responses[-1].startswith(b'f OK '), responses
+    fetched = [parse_fetch(response) for response in responses[:-1]]
+    assert fetched == [(1, {b'BODY[1]': PLAIN_BODY}),
+                       (2, {b'BODY[1]': LARGE_TEXT}),
+                       (3, {b'BODY[1]': LARGE_TEXT}),
+                       (4, {b'BODY[1]': PLAIN_BODY})]
+
+
+def test_part_of_large_message_sets_seen(large_mailbox: RawClient) -> None:
+    items = fetch_one(large_mailbox, b'f FETCH 2 (BODY[2.MIME])')
+    assert items[b'BODY[2.MIME]'] == LARGE_MIME
     assert b'\\Seen' in items[b'FLAGS']  # type: ignore[operator]
 
 
