@@ -17,7 +17,10 @@ APPENDs the message and then FETCHes from it a few times:
   attachment, ``FETCH 1 (BODY.PEEK[2])``: what the APPEND of an ordinary
   large message costs the other sessions;
 - ``text``: the same message, ``FETCH 1 (BODY.PEEK[1])``: its short text,
-  which a client opening the message fetches first.
+  which a client opening the message fetches first;
+- ``attachment-lf`` and ``text-lf``: the FETCHes of ``attachment`` and
+  ``text`` on the same message with bare LF line endings, as a mail
+  delivery agent writes it to a maildir.
 
 ``--scale`` multiplies those sizes. The table gives, in ms, the APPEND and
 the worst NOOP from its start until the server's CPU time stops growing
@@ -26,7 +29,8 @@ then the first FETCH, the median of the later ones, and the p99 and worst
 of the NOOPs that overlapped the FETCHes.
 
     python bench/costly_messages.py [--scale 1] [--fetches 3]
-        [--messages parts to base64 attachment text] [--pause 5]
+        [--messages parts to base64 attachment text attachment-lf text-lf]
+        [--pause 5]
         [--servers ...]
         [--redis-url URL] [--old-pymap /path/to/venv/bin/pymap]
 """
@@ -148,12 +152,30 @@ def text_message(scale: float) -> Message:
     return Message(attachment_message(scale).data, b'FETCH 1 (BODY.PEEK[1])')
 
 
+def _bare_lf(message: Message) -> Message:
+    """*message* and its FETCH with every line ending in a bare LF: the
+    servers that keep messages as received store it so."""
+    return Message(message.data.replace(b'\r\n', b'\n'), message.fetch)
+
+
+def attachment_lf_message(scale: float) -> Message:
+    """:func:`attachment_message` with bare LF line endings."""
+    return _bare_lf(attachment_message(scale))
+
+
+def text_lf_message(scale: float) -> Message:
+    """:func:`text_message` with bare LF line endings."""
+    return _bare_lf(text_message(scale))
+
+
 MESSAGES: dict[str, Callable[[float], Message]] = {
     'parts': parts_message,
     'to': to_message,
     'base64': base64_message,
     'attachment': attachment_message,
     'text': text_message,
+    'attachment-lf': attachment_lf_message,
+    'text-lf': text_lf_message,
 }
 
 

@@ -14,7 +14,8 @@ from .redis_server import RedisServer
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVERS = ('pymap-dict', 'pymap-maildir', 'pymap-redis')
-MESSAGES = ('parts', 'to', 'base64', 'attachment', 'text')
+MESSAGES = ('parts', 'to', 'base64', 'attachment', 'text', 'attachment-lf',
+            'text-lf')
 #: APPEND, its worst NOOP, first and later FETCH, their p99 and worst NOOP.
 COLUMNS = 6
 
@@ -29,7 +30,7 @@ def test_costly_messages_prints_a_row_per_server_and_message(
          '--redis-url', redis_url],
         capture_output=True, text=True, timeout=120, check=True)
     rows = {(match.group(1), match.group(2)): match.group(3).split(' | ')
-            for match in re.finditer(r'^\| (\S+) \| (\w+) \| (.*) \|$',
+            for match in re.finditer(r'^\| (\S+) \| ([\w-]+) \| (.*) \|$',
                                      result.stdout, re.MULTILINE)
             if match.group(1) != 'server'}
     assert set(rows) == {(server, message) for server in SERVERS

@@ -149,8 +149,8 @@ class FetchResponses:
     async def _send_window(self, mailbox: Mailbox, uid: int,
                            out: Untagged) -> bool:
         """The response of one message from the octets of the parts the
-        plan names; False when they cannot be read apart (no layout, or
-        not stored in CRLF form)."""
+        plan names; False when they cannot be read apart (no sound
+        layout, or the backend's ``load_range`` answers None)."""
         assert isinstance(mailbox, RangeLoader)
         async for meta, summary in load_summaries(mailbox, [uid]):
             window = await _window(mailbox, uid, summary, self._plan)

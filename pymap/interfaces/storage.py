@@ -293,9 +293,12 @@ class RangeLoader(Protocol):
     async def load_range(self, uid: int, start: int, end: int
                          ) -> bytes | None:
         """The octets ``start`` to ``end`` (exclusive) of the message in
-        CRLF form, the form whose length is its RFC822.SIZE. None when the
-        message is gone, or when its octets are not stored in that form
-        (some lines end in a bare LF): the session then loads it whole."""
+        CRLF form, the form whose length is its RFC822.SIZE. A backend
+        that stores lines ending in a bare LF as they came can make them
+        from the stored octets up to ``end``
+        (:func:`~pymap.mime.lines.crlf_range`). None when the message is
+        gone, or when the backend cannot read those octets apart: the
+        session then loads it whole."""
         ...
 
 

@@ -3,7 +3,8 @@
 import re
 from collections.abc import Iterator
 
-__all__ = ["CRLF", "body_offset", "count_lines", "crlf_length", "to_crlf"]
+__all__ = ["CRLF", "body_offset", "count_lines", "crlf_length", "crlf_range",
+           "to_crlf"]
 
 CRLF = b"\r\n"
 
@@ -35,10 +36,34 @@ def to_crlf(raw: bytes) -> bytes:
 def crlf_length(raw: bytes) -> int:
     """Return ``len(to_crlf(raw))`` without making the copy: the RFC822.SIZE
     (RFC 3501 section 2.3.4) of a message stored as received."""
-    bare = sum(raw.count(b"\n", start, end) - raw.count(CRLF, start, end)
-               for start, end in _slices(raw)
-               if _has_bare_lf(raw, start, end))
-    return len(raw) + bare
+    return len(raw) + sum(_bare_lfs(raw, start, end)
+                          for start, end in _slices(raw))
+
+
+def crlf_range(stored: bytes, start: int, end: int) -> bytes:
+    """Return ``to_crlf(message)[start:end]`` for a message whose stored
+    octets begin with *stored*, without converting the octets before the
+    slice that holds *start*.
+
+    No octet becomes shorter in the CRLF form, so the first *end* stored
+    octets (or all of them, when there are fewer) are enough: a FETCH of
+    one body part (RFC 3501 section 6.4.5) of a message stored with bare
+    LF endings reads the message only up to the part's end.
+    """
+    pieces: list[bytes] = []
+    position = 0  # where the current slice begins in the CRLF form
+    for low, high in _slices(stored):
+        if position >= end:
+            break
+        bare = _bare_lfs(stored, low, high)
+        length = high - low + bare
+        if position + length > start:
+            piece = stored[low:high]
+            if bare:
+                piece = _canonical(piece)
+            pieces.append(piece[max(0, start - position):end - position])
+        position += length
+    return b"".join(pieces)
 
 
 def _slices(raw: bytes) -> Iterator[tuple[int, int]]:
@@ -58,7 +83,18 @@ def _has_bare_lf(raw: bytes, start: int, end: int) -> bool:
     return _BARE_LF.search(raw, start, end) is not None
 
 
+def _bare_lfs(raw: bytes, start: int, end: int) -> int:
+    """How many line feeds of ``raw[start:end]`` lack a carriage return."""
+    if raw.find(b"\r", start, end) < 0:  # as a delivery agent writes
+        return raw.count(b"\n", start, end)
+    if not _has_bare_lf(raw, start, end):
+        return 0
+    return raw.count(b"\n", start, end) - raw.count(CRLF, start, end)
+
+
 def _canonical(raw: bytes) -> bytes:
+    if b"\r" not in raw:
+        return raw.replace(b"\n", CRLF)
     return raw.replace(CRLF, b"\n").replace(b"\n", CRLF)
 
 

@@ -72,17 +72,31 @@ async def test_ranges_are_octets_of_the_crlf_form(inbox: Mailbox) -> None:
     assert await inbox.load_range(uid + 1, 0, 10) is None
 
 
-async def test_no_ranges_of_octets_stored_with_bare_lf(
-        inbox: Mailbox) -> None:
-    """Offsets into the CRLF form do not fit octets stored otherwise; a
-    backend that stores messages as received says so."""
+async def test_ranges_of_octets_stored_with_bare_lf(inbox: Mailbox) -> None:
+    """Offsets are into the CRLF form whatever form the octets are stored
+    in: a backend that stores messages as received makes the range from
+    its stored octets up to its end."""
     assert isinstance(inbox, RangeLoader)
     uid, = await _append(inbox, lf_only(LARGE))
-    octets = await inbox.load_range(uid, 0, 10)
-    if isinstance(inbox, DictMailbox):  # keeps messages in CRLF form
-        assert octets == LARGE[:10]
-    else:
-        assert octets is None
+    for start, end in [(0, 10), (TEXT_AT, TEXT_AT + len(LARGE_TEXT)),
+                       (len(LARGE) - 7, len(LARGE)), (5, 5),
+                       (len(LARGE) - 3, len(LARGE) + 9)]:
+        assert await inbox.load_range(uid, start, end) == LARGE[start:end]
+
+
+async def test_no_range_of_a_file_longer_than_its_size(
+        tmp_path: Path) -> None:
+    """A maildir file that is longer than the RFC822.SIZE it was indexed
+    with is not the file the layout was taken from."""
+    mailboxes = await MaildirMailboxSet.open(
+        MaildirPlusPlus(tmp_path), ContentCache(), fsync=False)
+    inbox = await mailboxes.get_mailbox('INBOX')
+    assert isinstance(inbox, RangeLoader)
+    uid, = await _append(inbox, lf_only(LARGE))
+    assert await inbox.load_range(uid, 0, 10) == LARGE[:10]
+    [path] = (tmp_path / 'cur').iterdir()
+    path.write_bytes(LARGE + b'\r\n')
+    assert await inbox.load_range(uid, 0, 10) is None
 
 
 class _Watched:
@@ -154,17 +168,15 @@ async def test_parts_of_a_large_message_are_read_alone(
     assert responses.count(LARGE_TEXT) == 2
     assert responses.count(b'The report is in the photographs.') == 2
     # The large message's text and report lie 440 KB apart, and one range
-    # reads both; the small one is loaded whole, as is the one stored with
-    # bare LF line endings.
+    # reads both, whether it is stored with CRLF or bare LF line endings;
+    # the small one is loaded whole.
     [(_, start, end)] = [read for read in watched.ranges
                          if read[0] == large]
     assert LARGE[start:end].startswith(LARGE_TEXT)
     assert end - start < len(LARGE) - 100
-    assert large not in watched.whole
-    if isinstance(inbox, DictMailbox):
-        assert watched.whole == [small]
-    else:
-        assert watched.whole == [small, lf]
+    assert [(start, end)] == [(low, high) for uid, low, high in watched.ranges
+                              if uid == lf]
+    assert watched.whole == [small]
 
 
 async def test_a_part_header_reads_the_header_alone(inbox: Mailbox) -> None:

@@ -42,7 +42,7 @@ from typing import TypeVar
 
 from pymap.exceptions import MailboxNotFound
 from pymap.interfaces.storage import FlagSet, MailboxSnapshot, MessageMeta
-from pymap.mime.lines import crlf_length
+from pymap.mime.lines import crlf_length, crlf_range
 
 from ..flagtable import FlagTable
 from .changefeed import FolderFeed
@@ -473,20 +473,27 @@ class FolderIndex:
 
     def read_range(self, uid: int, start: int, end: int) -> bytes | None:
         """Refreshes the index, then returns the octets *start* to *end*
-        of a message whose file holds it in CRLF form (its length is its
-        RFC822.SIZE); ``None`` when it is not indexed or its lines do not
-        all end in CRLF."""
+        of a message in CRLF form; ``None`` when it is not indexed, or
+        when its file is longer than its RFC822.SIZE (not the file the
+        size was taken from)."""
         return self._fresh_read(lambda: self._read_range(uid, start, end))
 
     def _read_range(self, uid: int, start: int, end: int) -> bytes | None:
+        """A file as long as the RFC822.SIZE holds the CRLF form, and the
+        octets are read where they lie; a shorter one has lines that end
+        in a bare LF (as delivery agents write them), and is read from its
+        start up to *end* (see :func:`~pymap.mime.lines.crlf_range`)."""
         record = self.records.get(uid)
         if record is None:
             return None
         with open(self.file_of(record), 'rb') as file:
             size = os.fstat(file.fileno()).st_size
-            if size != self._meta(record).size:
+            crlf_size = self._meta(record).size
+            if size == crlf_size:
+                return os.pread(file.fileno(), max(0, end - start), start)
+            if size > crlf_size:
                 return None
-            return os.pread(file.fileno(), max(0, end - start), start)
+            return crlf_range(os.pread(file.fileno(), end, 0), start, end)
 
     def file_of(self, record: Record) -> str:
         """The path of the message file of *record*."""

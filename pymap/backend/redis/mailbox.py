@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import AsyncIterator, Awaitable, Iterator, Sequence
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from pymap.exceptions import MailboxNotFound, NotSupported
@@ -24,7 +25,7 @@ from pymap.interfaces.storage import (
     StoreMode,
 )
 from pymap.mime import MessageContent, MessageSummary
-from pymap.mime.lines import crlf_length
+from pymap.mime.lines import crlf_length, crlf_range
 
 from ..idle import wait_quietly
 from ..large import off_loop_if_large, summary_of
@@ -280,13 +281,17 @@ class RedisMailbox:
     async def load_range(self, uid: int, start: int, end: int
                          ) -> bytes | None:
         """The :class:`~pymap.interfaces.storage.RangeLoader` capability:
-        one round trip (``load_range.lua``) that reads the octets alone,
-        and only from content stored in CRLF form."""
+        one round trip (``load_range.lua``) that reads the octets alone
+        from content stored in CRLF form; from content stored with bare LF
+        endings, the octets up to *end*, made CRLF here."""
         with translated():
-            data = await self._context.scripts.load_range(
+            reply = await self._context.scripts.load_range(
                 self._context.client, [self._keys.msgs],
                 [self._keys.user.base, uid, start, end])
-        return None if data is None else as_bytes(data)
+        if isinstance(reply, list):
+            return await off_loop_if_large(
+                partial(crlf_range, start=start, end=end), as_bytes(reply[0]))
+        return None if reply is None else as_bytes(reply)
 
     async def _contents(self, group: list[tuple[MessageMeta, str]]
                         ) -> list[bytes | None]:

@@ -438,7 +438,7 @@ def test_binary_sets_seen_unless_peek(mailbox: RawClient) -> None:
 def large_mailbox(raw: RawClient) -> RawClient:
     """INBOX holding a small message, :data:`LARGE` as sent and with bare
     LF line endings, and a small one again, selected: a backend may read
-    a large message's parts apart, and only from the first form."""
+    a large message's parts apart, from either form."""
     login(raw)
     for message in (PLAIN, LARGE, lf_only(LARGE), PLAIN):
         append(raw, message)
